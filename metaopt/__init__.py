@@ -1,0 +1,17 @@
+"""metaopt: population-based, gradient-free optimization on Numba kernels.
+
+>>> import metaopt
+>>> res = metaopt.minimize(fun, [(-5, 5)] * 10, method="lshade", budget=100_000, rng=0)
+"""
+
+from .algorithms import (DE, JADE, LSHADE, REGISTRY, SHADE, LatinHypercubeSearch, Optimizer,
+                         RandomSearch, SobolSearch)
+from .minimize import minimize
+from .result import History, Result
+from .space import Choice, Integer, Real, Space
+
+__version__ = "0.1.0"
+
+__all__ = ["minimize", "Space", "Real", "Integer", "Choice", "Result", "History", "Optimizer",
+           "REGISTRY", "RandomSearch", "LatinHypercubeSearch", "SobolSearch", "DE", "JADE",
+           "SHADE", "LSHADE", "__version__"]

@@ -1,0 +1,46 @@
+"""Argument checks that name the argument and the value in their errors."""
+
+import math
+import numbers
+
+__all__ = ["check_int", "check_real", "check_choice"]
+
+
+def check_int(name, value, minimum=None, maximum=None, allow_none=False):
+    """Return ``value`` as an int, or raise TypeError/ValueError naming ``name``."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {name}={value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {name}={value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {name}={value!r}")
+    return value
+
+
+def check_real(name, value, low=None, high=None, low_open=False, high_open=False,
+               allow_none=False):
+    """Return ``value`` as a finite float within the stated interval, or raise."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {name}={value!r}")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"{name} must be finite, got {name}={value!r}")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {name}={value!r}")
+    if high is not None and (value >= high if high_open else value > high):
+        raise ValueError(
+            f"{name} must be {'<' if high_open else '<='} {high}, got {name}={value!r}"
+        )
+    return value
+
+
+def check_choice(name, value, options):
+    """Return ``value`` if it is one of ``options``, else raise ValueError listing them."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {tuple(options)}, got {name}={value!r}")
+    return value

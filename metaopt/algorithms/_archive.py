@@ -1,0 +1,52 @@
+"""The external archive of JADE, SHADE and L-SHADE: parents that lost to their trials."""
+
+import numpy as np
+
+__all__ = ["Archive"]
+
+
+class Archive:
+    """Up to ``capacity`` points of dimension ``dim``.
+
+    Parameters
+    ----------
+    capacity : int
+    dim : int
+    overflow : {"replace", "truncate"}
+        "replace" (SHADE and L-SHADE's reference code): once full, each new point overwrites a
+        uniformly chosen member. "truncate" (JADE): all new points are appended, then randomly
+        chosen members are removed until the archive fits.
+    """
+
+    def __init__(self, capacity, dim, overflow="replace"):
+        self.capacity = int(capacity)
+        self.rows = np.empty((0, dim))
+        self.overflow = overflow
+
+    def __len__(self):
+        return self.rows.shape[0]
+
+    def add(self, X, rng):
+        """Insert the rows of ``X``, drawing from ``rng`` only when the archive overflows."""
+        if self.capacity <= 0 or X.shape[0] == 0:
+            return
+        if self.overflow == "truncate":
+            rows = np.concatenate([self.rows, X])
+            if rows.shape[0] > self.capacity:
+                keep = np.sort(rng.choice(rows.shape[0], self.capacity, replace=False))
+                rows = rows[keep]
+            self.rows = rows
+            return
+        free = self.capacity - self.rows.shape[0]
+        if free > 0:
+            self.rows = np.concatenate([self.rows, X[:free]])
+            X = X[free:]
+        if X.shape[0]:
+            slots = rng.integers(0, self.capacity, size=X.shape[0])
+            for slot, row in zip(slots, X):  # sequential: a later point may overwrite an earlier
+                self.rows[slot] = row
+
+    def shrink(self, capacity):
+        """Lower the capacity, keeping the first members (L-SHADE's reference code)."""
+        self.capacity = int(capacity)
+        self.rows = self.rows[: max(self.capacity, 0)]

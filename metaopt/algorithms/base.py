@@ -1,0 +1,208 @@
+"""The ask/tell contract every algorithm implements.
+
+Algorithms search the unit cube ``[0, 1]^dim``; :class:`Optimizer` decodes what they ask into
+variable values, sanitises what users tell (NaN and inf count as +inf), keeps the best point,
+the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U, f)``.
+"""
+
+import time
+
+import numpy as np
+
+from .._checks import check_int
+from ..result import History, Result
+from ..rng import as_generator
+from ..sampling import make_sampler
+from ..space import as_space
+
+__all__ = ["Optimizer", "PopulationOptimizer"]
+
+
+class Optimizer:
+    """Base of every algorithm: ``ask()`` a batch, evaluate it, ``tell(X, fX)``; ``result()``.
+
+    Parameters
+    ----------
+    bounds : sequence of (low, high), Space or variable
+    rng : None, int or numpy.random.Generator
+    budget : int, optional
+        The number of evaluations the run will spend; algorithms whose schedule depends on it
+        (L-SHADE's population reduction) read it, others ignore it.
+    """
+
+    #: Variable kinds the algorithm can search.
+    supports = ("real", "integer", "choice")
+
+    def __init__(self, bounds, *, rng=None, budget=None):
+        self.space = as_space(bounds)
+        unsupported = sorted(set(self.space.kinds) - set(self.supports))
+        if unsupported:
+            raise ValueError(
+                f"{type(self).__name__} supports variables of kind {self.supports}, "
+                f"got a space with {unsupported}"
+            )
+        self.dim = self.space.dim
+        self.rng = as_generator(rng)
+        self.budget = check_int("budget", budget, minimum=1, allow_none=True)
+        self.nfev = 0
+        self.nit = 0
+        self.best_fun = np.inf
+        self._best_u = None
+        self._pending = None
+        self.history = History()
+        self._t0 = time.perf_counter()
+
+    # -- the public contract ----------------------------------------------------------------
+    @property
+    def batch_size(self):
+        """The number of points the next ``ask()`` returns."""
+        raise NotImplementedError
+
+    def ask(self):
+        """Return the next batch to evaluate, shape (batch_size, dim), in variable values."""
+        if self._pending is not None:
+            raise RuntimeError("ask() called twice: tell() the previous batch first")
+        U = self._ask()
+        self._pending = U
+        return self.space.decode(U)
+
+    def tell(self, X, fX):
+        """Report the objective values ``fX`` of the batch ``X`` from the last ``ask()``.
+
+        ``X`` may be the first ``k`` rows of that batch (a run that ends mid-batch); NaN and
+        infinite values count as +inf.
+        """
+        U = self._pending
+        if U is None:
+            raise RuntimeError("tell() called without a pending ask()")
+        f = np.array(fX, dtype=float)
+        n = len(X)
+        if f.shape != (n,) or n > U.shape[0] or n == 0:
+            raise ValueError(
+                f"tell: fX must have shape (k,) with 0 < k <= {U.shape[0]} matching the rows of X "
+                f"({n}), got fX of shape {f.shape}"
+            )
+        bad = ~np.isfinite(f)
+        if bad.any():
+            f[bad] = np.inf
+        self._pending = None
+        if n < U.shape[0]:
+            U = U[:n]
+        self.nfev += n
+        self.nit += 1
+        self._tell(U, f)
+        i = int(np.argmin(f))
+        if f[i] < self.best_fun or self._best_u is None:
+            self.best_fun = float(f[i])
+            self._best_u = U[i].copy()
+        self.history.append(self.nit, self.nfev, self.best_fun, time.perf_counter() - self._t0)
+
+    @property
+    def x(self):
+        """The best point so far, in variable values (None before the first tell)."""
+        return None if self._best_u is None else self.space.decode(self._best_u[None, :])[0]
+
+    def result(self, success=True, message="ask/tell run"):
+        """The run so far as a :class:`Result`."""
+        pop_u, pop_f = self._population()
+        res = Result(
+            x=self.x, fun=self.best_fun, nfev=self.nfev, nit=self.nit, success=success,
+            message=message, population=self.space.decode(pop_u), population_fun=pop_f.copy(),
+            history=self.history,
+        )
+        if self.space.named and res.x is not None:
+            res.params = self.space.to_dict(res.x)
+        return res
+
+    # -- for subclasses ---------------------------------------------------------------------
+    def _ask(self):
+        raise NotImplementedError
+
+    def _tell(self, U, f):
+        raise NotImplementedError
+
+    def _population(self):
+        """The current population in the unit cube and its values."""
+        raise NotImplementedError
+
+
+class PopulationOptimizer(Optimizer):
+    """An optimizer whose first batch is an initial design of ``pop_size`` points.
+
+    Parameters
+    ----------
+    init : {"lhs", "sobol", "random"} or array of shape (pop_size, dim)
+        The initial design; an array gives the points in variable values and sets ``pop_size``.
+    """
+
+    def __init__(self, bounds, *, pop_size, init="lhs", rng=None, budget=None, min_pop_size=1):
+        super().__init__(bounds, rng=rng, budget=budget)
+        if isinstance(init, str):
+            if pop_size is None:
+                pop_size = self.default_pop_size(self.dim)
+            self.pop_size = check_int("pop_size", pop_size, minimum=min_pop_size)
+            self._init_u = np.ascontiguousarray(
+                make_sampler(init, self.dim, self.rng).random(self.pop_size))
+        else:
+            self._init_u = self._encode_init(init, pop_size, min_pop_size)
+            self.pop_size = self._init_u.shape[0]
+        self.pop = None  # unit-cube population, set by the first tell
+        self.fit = None
+
+    @staticmethod
+    def default_pop_size(dim):
+        """The population size used when neither ``pop_size`` nor an ``init`` array gives one."""
+        return max(10 * dim, 10)
+
+    def _encode_init(self, init, pop_size, min_pop_size):
+        try:
+            X = np.array(init, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"init must be 'lhs', 'sobol', 'random' or an array, got {init!r}") from exc
+        if X.ndim != 2 or X.shape[1] != self.dim:
+            raise ValueError(f"init must have shape (pop_size, {self.dim}), got shape {X.shape}")
+        if X.shape[0] < min_pop_size:
+            raise ValueError(f"init needs at least {min_pop_size} rows, got {X.shape[0]}")
+        if pop_size is not None and pop_size != X.shape[0]:
+            raise ValueError(f"pop_size={pop_size!r} disagrees with init of {X.shape[0]} rows")
+        if not np.all(np.isfinite(X)) or not np.all(self.space.contains(X)):
+            raise ValueError("init has points outside the bounds or non-finite values")
+        return np.ascontiguousarray(np.clip(self.space.encode(X), 0.0, 1.0))
+
+    @property
+    def batch_size(self):
+        return self.pop_size if self.pop is None else self._next_batch_size()
+
+    def _next_batch_size(self):
+        return self.pop.shape[0]
+
+    def _ask(self):
+        if self.pop is None:
+            return self._init_u
+        return self._ask_offspring()
+
+    def _tell(self, U, f):
+        if self.pop is None:
+            if U.shape[0] < self.pop_size:
+                raise ValueError(
+                    f"the initial population needs all {self.pop_size} values, got {U.shape[0]}"
+                )
+            self.pop = np.ascontiguousarray(U)
+            self.fit = f.copy()
+            self._after_init()
+        else:
+            self._tell_offspring(U, f)
+
+    def _after_init(self):
+        """Hook run once the initial population has its values."""
+
+    def _population(self):
+        if self.pop is None:
+            return np.empty((0, self.dim)), np.empty(0)
+        return self.pop, self.fit
+
+    def _ask_offspring(self):
+        raise NotImplementedError
+
+    def _tell_offspring(self, U, f):
+        raise NotImplementedError

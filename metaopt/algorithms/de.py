@@ -1,0 +1,132 @@
+"""Classic differential evolution (Storn & Price 1997) with the common strategies."""
+
+import numpy as np
+
+from .._checks import check_choice, check_int, check_real
+from ..kernels import de as K
+from ._archive import Archive
+from .base import PopulationOptimizer
+
+__all__ = ["DE", "STRATEGIES"]
+
+STRATEGIES = {
+    "rand/1": K.RAND1,
+    "best/1": K.BEST1,
+    "current-to-best/1": K.CURRENT_TO_BEST1,
+    "rand/2": K.RAND2,
+    "current-to-pbest/1": K.CURRENT_TO_PBEST1,
+}
+CROSSOVERS = ("bin", "exp")
+BOUND_HANDLING = ("midpoint", "clip", "reflect", "reinit")
+
+
+def pbest_count(p, n):
+    """How many top individuals current-to-pbest/1 draws from: ``max(round(p n), 2)``."""
+    return min(max(int(round(p * n)), 2), n)
+
+
+def repair_bounds(trial, parent, mode, rng):
+    """Bring trial vectors back into the unit cube with the named rule (in place)."""
+    if mode == "midpoint":
+        return K.repair_midpoint(trial, parent)
+    if mode == "clip":
+        return K.repair_clip(trial)
+    if mode == "reflect":
+        return K.repair_reflect(trial)
+    return K.repair_reinit(trial, rng.random(trial.shape))
+
+
+class DE(PopulationOptimizer):
+    """Differential evolution, DE/x/y/z (Storn & Price 1997, J. Global Optim. 11:341-359).
+
+    Parameters
+    ----------
+    bounds : sequence of (low, high), Space or variable
+    pop_size : int, default ``max(10 * dim, 10)``
+    strategy : {"rand/1", "best/1", "current-to-best/1", "rand/2", "current-to-pbest/1"}
+        current-to-pbest/1 (Zhang & Sanderson 2009) draws its second difference vector from the
+        population and an archive of ``pop_size`` replaced parents.
+    crossover : {"bin", "exp"}
+        Binomial or exponential crossover.
+    F : float in (0, 2], default 0.5
+        Scale factor.
+    CR : float in [0, 1], default 0.9
+        Crossover rate.
+    dither : (low, high), optional
+        Draw F per individual and generation uniformly from ``[low, high)`` (Das et al. 2005).
+    p : float in (0, 1], default 0.05
+        Greedy fraction for current-to-pbest/1 (``max(round(p * pop_size), 2)`` candidates).
+    bound_handling : {"midpoint", "clip", "reflect", "reinit"}
+        Midpoint between the parent and the bound crossed (as in JADE), clipping, reflection, or
+        a uniform redraw of the component (as in scipy).
+    init : {"lhs", "sobol", "random"} or array
+    rng : None, int or numpy.random.Generator
+    budget : int, optional
+        Unused; accepted for a uniform interface.
+    """
+
+    def __init__(self, bounds, *, pop_size=None, strategy="rand/1", crossover="bin", F=0.5,
+                 CR=0.9, dither=None, p=0.05, bound_handling="midpoint", init="lhs", rng=None,
+                 budget=None):
+        check_choice("strategy", strategy, STRATEGIES)
+        self.strategy = strategy
+        self._code = STRATEGIES[strategy]
+        self.crossover = check_choice("crossover", crossover, CROSSOVERS)
+        self.F = check_real("F", F, 0.0, 2.0, low_open=True)
+        self.CR = check_real("CR", CR, 0.0, 1.0)
+        self.dither = self._check_dither(dither)
+        self.p = check_real("p", p, 0.0, 1.0, low_open=True)
+        self.bound_handling = check_choice("bound_handling", bound_handling, BOUND_HANDLING)
+        n_picks = K.N_PICKS[self._code]
+        super().__init__(bounds, pop_size=pop_size, init=init, rng=rng, budget=budget,
+                         min_pop_size=n_picks + 1)
+        self._n_picks = n_picks
+        self._uses_archive = self._code == K.CURRENT_TO_PBEST1
+        self.archive = Archive(self.pop_size, self.dim, overflow="replace")
+        self._F_vec = np.full(self.pop_size, self.F)
+        self._CR_vec = np.full(self.pop_size, self.CR)
+        self._ranges = np.full(n_picks, self.pop_size, np.int64)
+
+    @staticmethod
+    def _check_dither(dither):
+        if dither is None:
+            return None
+        try:
+            lo, hi = dither
+        except (TypeError, ValueError):
+            raise TypeError(f"dither must be a (low, high) pair, got dither={dither!r}") from None
+        lo = check_real("dither[0]", lo, 0.0, 2.0, low_open=True)
+        hi = check_real("dither[1]", hi, 0.0, 2.0, low_open=True)
+        if not lo < hi:
+            raise ValueError(f"dither needs low < high, got dither={dither!r}")
+        return lo, hi
+
+    def _ask_offspring(self):
+        n, d, k = self.pop_size, self.dim, self._n_picks
+        u = self.rng.random((n, k + d + 2))
+        src = self.pop
+        ranges = self._ranges
+        if self._uses_archive and len(self.archive):
+            src = np.concatenate([self.pop, self.archive.rows])
+            ranges = ranges.copy()
+            ranges[-1] = src.shape[0]
+        picks = K.sample_indices(u[:, :k], ranges)
+        if self._code == K.CURRENT_TO_PBEST1:
+            order = np.argsort(self.fit, kind="stable")
+            guide = order[(u[:, -1] * pbest_count(self.p, n)).astype(np.int64)]
+        else:
+            guide = np.full(n, int(np.argmin(self.fit)))
+        F = self._F_vec if self.dither is None else self.rng.uniform(*self.dither, size=n)
+        mutant = K.mutate(src, picks, guide, F, self._code)
+        start = (u[:, -2] * d).astype(np.int64)
+        if self.crossover == "bin":
+            trial = K.binomial_crossover(self.pop, mutant, self._CR_vec, u[:, k:k + d], start)
+        else:
+            trial = K.exponential_crossover(self.pop, mutant, self._CR_vec, u[:, k:k + d], start)
+        return repair_bounds(trial, self.pop, self.bound_handling, self.rng)
+
+    def _tell_offspring(self, U, f):
+        if self._uses_archive:
+            k = f.shape[0]
+            self.archive.add(self.pop[:k][f < self.fit[:k]], self.rng)
+        K.greedy_selection(self.pop, self.fit, U, f)

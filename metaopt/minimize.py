@@ -1,0 +1,89 @@
+"""``minimize``: the scipy-style entry point, a thin loop over the ask/tell algorithms."""
+
+import inspect
+
+from ._checks import check_int
+from .algorithms import get_algorithm
+from .engine import Termination, run
+from .problem import make_evaluator
+from .space import as_space
+
+__all__ = ["minimize"]
+
+
+def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=False,
+             callback=None, init=None, *, maxiter=None, target=None, max_time=None,
+             stagnation=None, stagnation_tol=0.0, **options):
+    """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> float`` for a point; with ``vectorized=True``, ``fun(X) -> (n,)`` for a batch
+        ``X`` of shape (n, dim); a Numba ``@njit`` scalar function is detected and looped over
+        the population in compiled code. Over a named :class:`Space`, a scalar ``fun`` receives
+        a dict ``{name: value}``. NaN or infinite values count as +inf.
+    bounds : sequence of (low, high), Space, or a single variable
+    method : str, default "lshade"
+        One of ``metaopt.REGISTRY``: "random", "lhs", "sobol", "de", "jade", "shade", "lshade".
+    budget : int, optional
+        Evaluations to spend; ``nfev == budget`` exactly unless another rule stops first.
+        Default ``10000 * dim``.
+    rng : None, int or numpy.random.Generator
+        The same seed gives the same x, fun and nfev.
+    vectorized : bool, default False
+    callback : callable, optional
+        ``callback(intermediate_result)`` after each generation; return True to stop.
+    init : {"lhs", "sobol", "random"} or array, optional
+        The initial population of population-based methods.
+    maxiter, target, max_time, stagnation, stagnation_tol
+        Further stopping rules; see :class:`metaopt.engine.Termination`.
+    **options
+        Passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
+
+    Returns
+    -------
+    Result
+        ``x``, ``fun``, ``nfev``, ``nit``, ``success``, ``message``, ``population``,
+        ``population_fun``, ``history``.
+
+    Examples
+    --------
+    >>> import numpy as np, metaopt
+    >>> res = metaopt.minimize(lambda x: float(np.sum(x**2)), [(-5, 5)] * 3, method="de",
+    ...                        budget=3000, rng=0)
+    >>> res.nfev
+    3000
+    """
+    cls = get_algorithm(method)
+    space = as_space(bounds)
+    evaluator = make_evaluator(fun, space, vectorized)
+    if budget is None:
+        budget = 10000 * space.dim
+    termination = Termination(check_int("budget", budget, minimum=1), maxiter=maxiter,
+                              target=target, max_time=max_time, stagnation=stagnation,
+                              stagnation_tol=stagnation_tol)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got callback={callback!r}")
+    if init is not None:
+        options["init"] = init
+    _check_options(cls, method, options)
+    opt = cls(space, rng=rng, budget=budget, **options)
+    if opt.batch_size > budget:
+        raise ValueError(
+            f"budget={budget} is smaller than the first population of {opt.batch_size} "
+            f"evaluations; raise the budget or pass a smaller pop_size"
+        )
+    return run(opt, evaluator, termination, callback)
+
+
+def _check_options(cls, method, options):
+    accepted = {
+        name for name, par in inspect.signature(cls.__init__).parameters.items()
+        if par.kind is inspect.Parameter.KEYWORD_ONLY
+    } - {"rng", "budget"}
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        raise TypeError(
+            f"unknown option(s) {unknown} for method={method!r}; it accepts {sorted(accepted)}"
+        )

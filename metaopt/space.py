@@ -1,0 +1,258 @@
+"""Search spaces: typed variables mapped to and from the unit cube that algorithms search.
+
+Every algorithm works on points of ``[0, 1]^dim``; a :class:`Space` turns such points into the
+values an objective receives (``decode``) and back (``encode``). Reals may be log-scaled;
+integers and choices decode by flooring, so what an objective receives is always valid.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = ["Real", "Integer", "Choice", "Space", "as_space"]
+
+
+def _finite_number(value, name, owner):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a real number, got {name}={value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: {name} must be finite, got {name}={value!r}")
+    return value
+
+
+class Real:
+    """A real variable on ``[low, high]``; ``log=True`` searches ``log(value)`` uniformly."""
+
+    kind = "real"
+    size = 1
+
+    def __init__(self, low, high, log=False):
+        self.low = _finite_number(low, "low", "Real")
+        self.high = _finite_number(high, "high", "Real")
+        if not self.low < self.high:
+            raise ValueError(f"Real: low must be < high, got low={low!r}, high={high!r}")
+        if not isinstance(log, bool):
+            raise TypeError(f"Real: log must be a bool, got log={log!r}")
+        if log and self.low <= 0:
+            raise ValueError(f"Real: log=True needs low > 0, got low={low!r}")
+        self.log = log
+
+    def __repr__(self):
+        return f"Real({self.low!r}, {self.high!r}{', log=True' if self.log else ''})"
+
+
+class Integer:
+    """An integer variable on ``{low, ..., high}`` (both included)."""
+
+    kind = "integer"
+    size = 1
+
+    def __init__(self, low, high):
+        for name, value in (("low", low), ("high", high)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"Integer: {name} must be an int, got {name}={value!r}")
+        if not low < high:
+            raise ValueError(f"Integer: low must be < high, got low={low!r}, high={high!r}")
+        self.low, self.high = int(low), int(high)
+
+    def __repr__(self):
+        return f"Integer({self.low}, {self.high})"
+
+
+class Choice:
+    """A categorical variable; the objective receives one of ``options`` itself."""
+
+    kind = "choice"
+    size = 1
+
+    def __init__(self, options):
+        if isinstance(options, (str, bytes)) or not hasattr(options, "__len__"):
+            raise TypeError(f"Choice: options must be a sequence, got options={options!r}")
+        if len(options) < 2:
+            raise ValueError(f"Choice: options needs at least 2 entries, got options={options!r}")
+        self.options = list(options)
+
+    def __repr__(self):
+        return f"Choice({self.options!r})"
+
+
+_VARIABLE_TYPES = (Real, Integer, Choice)
+
+
+class Space:
+    """An ordered collection of variables.
+
+    Parameters
+    ----------
+    variables : dict of str to variable, or sequence of variables
+        A dict gives named variables: scalar objectives then receive a ``dict``. A sequence gives
+        anonymous ones: objectives receive an array.
+
+    Examples
+    --------
+    >>> space = Space({"lr": Real(1e-5, 1e-1, log=True), "layers": Integer(1, 4),
+    ...                "act": Choice(["relu", "tanh"])})
+    >>> space.dim
+    3
+    """
+
+    def __init__(self, variables):
+        if isinstance(variables, dict):
+            names = list(variables)
+            for name in names:
+                if not isinstance(name, str):
+                    raise TypeError(f"Space: variable names must be str, got {name!r}")
+            values = list(variables.values())
+            self.named = True
+        elif isinstance(variables, (list, tuple)):
+            values = list(variables)
+            names = [f"x{i}" for i in range(len(values))]
+            self.named = False
+        else:
+            raise TypeError(
+                f"Space: variables must be a dict or a list of variables, got {variables!r}"
+            )
+        if not values:
+            raise ValueError("Space: needs at least one variable, got none")
+        for name, var in zip(names, values):
+            if not isinstance(var, _VARIABLE_TYPES):
+                raise TypeError(
+                    f"Space: variable {name!r} must be one of "
+                    f"{', '.join(t.__name__ for t in _VARIABLE_TYPES)}, got {var!r}"
+                )
+        self.names = names
+        self.variables = values
+        self.dim = len(values)
+        self._compile()
+
+    @classmethod
+    def from_bounds(cls, bounds):
+        """Build a space of linear :class:`Real` variables from ``(low, high)`` pairs."""
+        arr = _bounds_array(bounds)
+        space = cls([Real(float(lo), float(hi)) for lo, hi in arr])
+        return space
+
+    def _compile(self):
+        kinds = np.array([v.kind for v in self.variables])
+        self.kinds = tuple(kinds)
+        self.low = np.zeros(self.dim)
+        self.high = np.ones(self.dim)
+        for j, v in enumerate(self.variables):
+            if v.kind == "real":
+                self.low[j], self.high[j] = (
+                    (math.log(v.low), math.log(v.high)) if v.log else (v.low, v.high)
+                )
+            elif v.kind == "integer":
+                self.low[j], self.high[j] = v.low, v.high + 1
+            else:
+                self.low[j], self.high[j] = 0, len(v.options)
+        self.width = self.high - self.low
+        self._log = np.flatnonzero([v.kind == "real" and v.log for v in self.variables])
+        self._discrete = np.flatnonzero(kinds != "real")
+        self._top = np.array(
+            [v.high if v.kind == "integer" else len(v.options) - 1
+             for v in self.variables if v.kind != "real"], dtype=float)
+        self.all_linear_real = self._log.size == 0 and self._discrete.size == 0
+
+    def __repr__(self):
+        inner = ", ".join(f"{n!r}: {v!r}" for n, v in zip(self.names, self.variables))
+        return f"Space({{{inner}}})" if self.named else f"Space([{', '.join(map(repr, self.variables))}])"
+
+    def __len__(self):
+        return self.dim
+
+    def decode(self, U):
+        """Map unit-cube points ``U`` (n, dim) to variable values (n, dim), float64.
+
+        Integers come out as whole numbers and choices as option indices.
+        """
+        X = U * self.width + self.low
+        if self.all_linear_real:
+            return X
+        if self._log.size:
+            X[:, self._log] = np.exp(X[:, self._log])
+        if self._discrete.size:
+            X[:, self._discrete] = np.minimum(np.floor(X[:, self._discrete]), self._top)
+        return X
+
+    def encode(self, X):
+        """Map variable values (n, dim) to the unit cube; the inverse of :meth:`decode`.
+
+        Discrete values map to the middle of their cell, so ``decode(encode(X)) == X``.
+        """
+        X = np.array(X, dtype=float, ndmin=2)
+        if X.ndim != 2 or X.shape[1] != self.dim:
+            raise ValueError(f"encode: X must have shape (n, {self.dim}), got shape {X.shape}")
+        if self._log.size:
+            X[:, self._log] = np.log(X[:, self._log])
+        if self._discrete.size:
+            X[:, self._discrete] = np.floor(X[:, self._discrete]) + 0.5
+        return (X - self.low) / self.width
+
+    def contains(self, X):
+        """Whether each row of value array ``X`` lies in the space (discrete values whole)."""
+        X = np.asarray(X, dtype=float)
+        U = (X if not self._log.size else self._apply_log(X)) - self.low
+        inside = np.all((U >= 0) & (U <= self.width), axis=1)
+        if self._discrete.size:
+            d = X[:, self._discrete]
+            inside &= np.all((d == np.floor(d)) & (d <= self._top), axis=1)
+        return inside
+
+    def _apply_log(self, X):
+        X = X.copy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            X[:, self._log] = np.log(X[:, self._log])
+        return X
+
+    def to_dict(self, x):
+        """Turn one value row into ``{name: value}`` with Python ints and the chosen options."""
+        out = {}
+        for name, var, value in zip(self.names, self.variables, x):
+            if var.kind == "real":
+                out[name] = float(value)
+            elif var.kind == "integer":
+                out[name] = int(value)
+            else:
+                out[name] = var.options[int(value)]
+        return out
+
+    def to_dicts(self, X):
+        """:meth:`to_dict` for every row of ``X``."""
+        return [self.to_dict(x) for x in X]
+
+
+def _bounds_array(bounds):
+    try:
+        arr = np.array(bounds, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"bounds must be a sequence of (low, high) pairs or a Space, got bounds={bounds!r}"
+        ) from exc
+    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
+        raise ValueError(
+            f"bounds must have shape (dim, 2): one (low, high) pair per variable, "
+            f"got shape {arr.shape} from bounds={bounds!r}"
+        )
+    bad = ~np.isfinite(arr).all(axis=1)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"bounds[{j}] must be finite, got {tuple(arr[j])}")
+    bad = arr[:, 0] >= arr[:, 1]
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"bounds[{j}] needs low < high, got low={arr[j, 0]!r}, high={arr[j, 1]!r}")
+    return arr
+
+
+def as_space(bounds):
+    """Coerce ``bounds`` (a Space, one variable, or (low, high) pairs) to a :class:`Space`."""
+    if isinstance(bounds, Space):
+        return bounds
+    if isinstance(bounds, _VARIABLE_TYPES):
+        return Space([bounds])
+    if isinstance(bounds, dict):
+        return Space(bounds)
+    return Space.from_bounds(bounds)
