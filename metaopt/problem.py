@@ -5,11 +5,16 @@ once per batch; and a Numba ``@njit`` scalar function, detected and looped over 
 population inside compiled code, with no Python call per individual.
 """
 
+import weakref
+
 import numpy as np
 from numba import njit
 from numba.extending import is_jitted
 
 __all__ = ["Evaluator", "make_evaluator"]
+
+
+_LOOPS = weakref.WeakKeyDictionary()
 
 
 def _compiled_population_loop(fun):
@@ -18,8 +23,15 @@ def _compiled_population_loop(fun):
     Specialised per objective by closure: numba types a dispatcher passed as an argument on
     every call, which costs microseconds per batch, while a closure constant costs nothing.
     It cannot be cached on disk (the objective is not a global), so it compiles once per
-    objective and process.
+    objective and process and is kept for later runs.
     """
+    loop = _LOOPS.get(fun)
+    if loop is None:
+        loop = _LOOPS[fun] = _make_population_loop(fun)
+    return loop
+
+
+def _make_population_loop(fun):
 
     @njit
     def evaluate_rows(X):

@@ -75,19 +75,16 @@ class AdaptiveDE(PopulationOptimizer):
         return self.pop.shape[0]
 
     def _ask_offspring(self):
-        pop, d = self.pop, self.dim
+        pop = self.pop
         n = pop.shape[0]
         F, CR, pbest_counts = self._sample_parameters(n)
-        u = self.rng.random((n, d + 4))
+        u = self.rng.random((n, self.dim + 3))
         src = np.concatenate([pop, self.archive.rows]) if len(self.archive) else pop
-        picks = K.sample_indices(u[:, :2], np.array([n, src.shape[0]], np.int64))
         order = np.argsort(self.fit, kind="stable")
-        guide = order[(u[:, 2] * pbest_counts).astype(np.int64)]
-        mutant = K.mutate(src, picks, guide, F, K.CURRENT_TO_PBEST1)
-        jrand = (u[:, 3] * d).astype(np.int64)
-        trial = K.binomial_crossover(pop, mutant, CR, u[:, 4:], jrand)
+        guide = order[(self.rng.random(n) * pbest_counts).astype(np.int64)]
         self._F, self._CR = F, CR
-        return K.repair_midpoint(trial, pop)
+        return K.de_offspring(src, u, np.array([n, src.shape[0]], np.int64), guide, F, CR,
+                              K.CURRENT_TO_PBEST1, False, K.MIDPOINT)
 
     def _tell_offspring(self, U, f):
         k = f.shape[0]

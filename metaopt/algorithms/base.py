@@ -5,6 +5,7 @@ variable values, sanitises what users tell (NaN and inf count as +inf), keeps th
 the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U, f)``.
 """
 
+import math
 import time
 
 import numpy as np
@@ -75,16 +76,17 @@ class Optimizer:
         U = self._pending
         if U is None:
             raise RuntimeError("tell() called without a pending ask()")
-        f = np.array(fX, dtype=float)
+        f = np.asarray(fX, dtype=float)
         n = len(X)
         if f.shape != (n,) or n > U.shape[0] or n == 0:
             raise ValueError(
                 f"tell: fX must have shape (k,) with 0 < k <= {U.shape[0]} matching the rows of X "
                 f"({n}), got fX of shape {f.shape}"
             )
-        bad = ~np.isfinite(f)
-        if bad.any():
-            f[bad] = np.inf
+        if not math.isfinite(f.sum()):  # cheap test first; the sum is finite iff no NaN/inf
+            f = np.where(np.isfinite(f), f, np.inf)
+        elif f is fX:
+            f = f.copy()  # never keep a reference to the caller's array
         self._pending = None
         if n < U.shape[0]:
             U = U[:n]

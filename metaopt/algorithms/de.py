@@ -17,23 +17,12 @@ STRATEGIES = {
     "current-to-pbest/1": K.CURRENT_TO_PBEST1,
 }
 CROSSOVERS = ("bin", "exp")
-BOUND_HANDLING = ("midpoint", "clip", "reflect", "reinit")
+BOUND_HANDLING = {"midpoint": K.MIDPOINT, "clip": K.CLIP, "reflect": K.REFLECT, "reinit": K.REINIT}
 
 
 def pbest_count(p, n):
     """How many top individuals current-to-pbest/1 draws from: ``max(round(p n), 2)``."""
     return min(max(int(round(p * n)), 2), n)
-
-
-def repair_bounds(trial, parent, mode, rng):
-    """Bring trial vectors back into the unit cube with the named rule (in place)."""
-    if mode == "midpoint":
-        return K.repair_midpoint(trial, parent)
-    if mode == "clip":
-        return K.repair_clip(trial)
-    if mode == "reflect":
-        return K.repair_reflect(trial)
-    return K.repair_reinit(trial, rng.random(trial.shape))
 
 
 class DE(PopulationOptimizer):
@@ -86,6 +75,8 @@ class DE(PopulationOptimizer):
         self._F_vec = np.full(self.pop_size, self.F)
         self._CR_vec = np.full(self.pop_size, self.CR)
         self._ranges = np.full(n_picks, self.pop_size, np.int64)
+        self._guide = np.zeros(self.pop_size, np.int64)
+        self._n_uniforms = n_picks + 1 + self.dim * (2 if bound_handling == "reinit" else 1)
 
     @staticmethod
     def _check_dither(dither):
@@ -103,27 +94,20 @@ class DE(PopulationOptimizer):
 
     def _ask_offspring(self):
         n, d, k = self.pop_size, self.dim, self._n_picks
-        u = self.rng.random((n, k + d + 2))
-        src = self.pop
-        ranges = self._ranges
+        u = self.rng.random((n, self._n_uniforms))
+        src, ranges = self.pop, self._ranges
         if self._uses_archive and len(self.archive):
             src = np.concatenate([self.pop, self.archive.rows])
-            ranges = ranges.copy()
-            ranges[-1] = src.shape[0]
-        picks = K.sample_indices(u[:, :k], ranges)
+            ranges = np.array([n, src.shape[0]], np.int64)
+        guide = self._guide
         if self._code == K.CURRENT_TO_PBEST1:
             order = np.argsort(self.fit, kind="stable")
-            guide = order[(u[:, -1] * pbest_count(self.p, n)).astype(np.int64)]
-        else:
-            guide = np.full(n, int(np.argmin(self.fit)))
+            guide = order[(self.rng.random(n) * pbest_count(self.p, n)).astype(np.int64)]
+        elif self._code in (K.BEST1, K.CURRENT_TO_BEST1):
+            guide.fill(np.argmin(self.fit))
         F = self._F_vec if self.dither is None else self.rng.uniform(*self.dither, size=n)
-        mutant = K.mutate(src, picks, guide, F, self._code)
-        start = (u[:, -2] * d).astype(np.int64)
-        if self.crossover == "bin":
-            trial = K.binomial_crossover(self.pop, mutant, self._CR_vec, u[:, k:k + d], start)
-        else:
-            trial = K.exponential_crossover(self.pop, mutant, self._CR_vec, u[:, k:k + d], start)
-        return repair_bounds(trial, self.pop, self.bound_handling, self.rng)
+        return K.de_offspring(src, u, ranges, guide, F, self._CR_vec, self._code,
+                              self.crossover == "exp", BOUND_HANDLING[self.bound_handling])
 
     def _tell_offspring(self, U, f):
         if self._uses_archive:

@@ -199,3 +199,53 @@ def greedy_selection(pop, fit, trials, f_trials):
             for j in range(d):
                 pop[i, j] = trials[i, j]
     return outcome
+
+
+# Bound-repair codes for ``de_offspring``.
+MIDPOINT = 0
+CLIP = 1
+REFLECT = 2
+REINIT = 3
+
+
+@njit(cache=True)
+def de_offspring(src, u, ranges, guide, F, CR, strategy, exponential, repair):
+    """One generation of trial vectors: the operators above composed in a single call.
+
+    Parameters
+    ----------
+    src : (m, d) population (first n rows, the targets) followed by any archive rows
+    u : (n, k + 1 + d [+ d]) uniforms: k index picks, the crossover start (jrand), d crossover
+        draws, and d more for REINIT bound repair
+    ranges : (k,) index ranges for ``sample_indices``
+    guide, F, CR, strategy : as for ``mutate`` and the crossovers
+    exponential : bool, exponential rather than binomial crossover
+    repair : MIDPOINT, CLIP, REFLECT or REINIT
+
+    Returns
+    -------
+    (n, d) trial vectors inside the unit cube.
+    """
+    n = u.shape[0]
+    k = ranges.shape[0]
+    d = src.shape[1]
+    picks = sample_indices(u[:, :k], ranges)
+    mutant = mutate(src, picks, guide, F, strategy)
+    start = np.empty(n, np.int64)
+    for i in range(n):
+        start[i] = int(u[i, k] * d)
+    draws = u[:, k + 1:k + 1 + d]
+    parents = src[:n]
+    if exponential:
+        trial = exponential_crossover(parents, mutant, CR, draws, start)
+    else:
+        trial = binomial_crossover(parents, mutant, CR, draws, start)
+    if repair == MIDPOINT:
+        repair_midpoint(trial, parents)
+    elif repair == CLIP:
+        repair_clip(trial)
+    elif repair == REFLECT:
+        repair_reflect(trial)
+    else:
+        repair_reinit(trial, u[:, k + 1 + d:])
+    return trial
