@@ -155,6 +155,8 @@ class Space:
             [v.high if v.kind == "integer" else len(v.options) - 1
              for v in self.variables if v.kind != "real"], dtype=float)
         self.all_linear_real = self._log.size == 0 and self._discrete.size == 0
+        self._log_low = np.array([self.variables[j].low for j in self._log])
+        self._log_high = np.array([self.variables[j].high for j in self._log])
 
     def __repr__(self):
         inner = ", ".join(f"{n!r}: {v!r}" for n, v in zip(self.names, self.variables))
@@ -169,10 +171,12 @@ class Space:
         Integers come out as whole numbers and choices as option indices.
         """
         X = U * self.width + self.low
+        # low + 1 * (high - low) can round above high: values must respect the bounds.
+        np.minimum(X, self.high, out=X)
         if self.all_linear_real:
             return X
         if self._log.size:
-            X[:, self._log] = np.exp(X[:, self._log])
+            X[:, self._log] = np.clip(np.exp(X[:, self._log]), self._log_low, self._log_high)
         if self._discrete.size:
             X[:, self._discrete] = np.minimum(np.floor(X[:, self._discrete]), self._top)
         return X

@@ -1,0 +1,94 @@
+"""Plain-numpy references for the Numba kernels, written from the formulas, not from the kernels."""
+
+import numpy as np
+
+from metaopt.kernels import de as K
+
+
+def sample_indices(u, ranges):
+    n, k = u.shape
+    out = np.empty((n, k), dtype=np.int64)
+    for i in range(n):
+        taken = {i}
+        for j in range(k):
+            available = [x for x in range(ranges[j]) if x not in taken]
+            out[i, j] = available[int(u[i, j] * len(available))]
+            taken.add(out[i, j])
+    return out
+
+
+def mutate(src, idx, guide, F, strategy):
+    n = idx.shape[0]
+    f = F[:, None]
+    x = src[:n]
+    if strategy == K.RAND1:
+        return src[idx[:, 0]] + f * (src[idx[:, 1]] - src[idx[:, 2]])
+    if strategy == K.BEST1:
+        return src[guide] + f * (src[idx[:, 0]] - src[idx[:, 1]])
+    if strategy == K.RAND2:
+        return (src[idx[:, 0]] + f * (src[idx[:, 1]] - src[idx[:, 2]])
+                + f * (src[idx[:, 3]] - src[idx[:, 4]]))
+    return x + f * (src[guide] - x) + f * (src[idx[:, 0]] - src[idx[:, 1]])
+
+
+def binomial_crossover(x, v, CR, u, jrand):
+    d = v.shape[1]
+    take = (u < CR[:, None]) | (np.arange(d)[None, :] == jrand[:, None])
+    return np.where(take, v, x[: v.shape[0]])
+
+
+def exponential_crossover(x, v, CR, u, start):
+    n, d = v.shape
+    t = x[:n].copy()
+    for i in range(n):
+        # L = 1 + the number of leading draws below CR, at most d.
+        below = u[i, : d - 1] < CR[i]
+        run = d - 1 if below.all() else int(np.argmin(below))
+        positions = (start[i] + np.arange(1 + run)) % d
+        t[i, positions] = v[i, positions]
+    return t
+
+
+def repair_midpoint(trial, parent):
+    out = np.where(trial < 0, parent / 2, trial)
+    return np.where(trial > 1, (1 + parent) / 2, out)
+
+
+def repair_clip(trial):
+    return np.clip(trial, 0, 1)
+
+
+def repair_reflect(trial):
+    out = np.where(trial < 0, -trial, np.where(trial > 1, 2 - trial, trial))
+    return np.clip(out, 0, 1)
+
+
+def repair_reinit(trial, u):
+    return np.where((trial < 0) | (trial > 1), u, trial)
+
+
+def greedy_selection(pop, fit, trials, f_trials):
+    pop, fit = pop.copy(), fit.copy()
+    k = len(f_trials)
+    replace = f_trials <= fit[:k]
+    outcome = np.where(replace, np.where(f_trials < fit[:k], 2, 1), 0).astype(np.int8)
+    pop[:k][replace] = trials[replace]
+    fit[:k][replace] = f_trials[replace]
+    return pop, fit, outcome
+
+
+def de_offspring(src, u, ranges, guide, F, CR, strategy, exponential, repair):
+    n, k, d = u.shape[0], len(ranges), src.shape[1]
+    picks = sample_indices(u[:, :k], ranges)
+    mutant = mutate(src, picks, guide, F, strategy)
+    start = (u[:, k] * d).astype(np.int64)
+    draws = u[:, k + 1:k + 1 + d]
+    cross = exponential_crossover if exponential else binomial_crossover
+    trial = cross(src[:n], mutant, CR, draws, start)
+    if repair == K.MIDPOINT:
+        return repair_midpoint(trial, src[:n])
+    if repair == K.CLIP:
+        return repair_clip(trial)
+    if repair == K.REFLECT:
+        return repair_reflect(trial)
+    return repair_reinit(trial, u[:, k + 1 + d:])

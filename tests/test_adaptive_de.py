@@ -1,0 +1,126 @@
+"""JADE, SHADE and L-SHADE against the equations of their papers."""
+
+import numpy as np
+import pytest
+
+from metaopt import JADE, LSHADE, SHADE
+from metaopt.algorithms._adaptive_de import lehmer_mean, sample_cr, sample_f
+from metaopt.algorithms._archive import Archive
+from metaopt.algorithms.shade import TERMINAL
+
+BOUNDS = [(-1.0, 1.0)] * 5
+
+
+def sphere(X):
+    return np.sum(X**2, axis=1)
+
+
+def test_sample_f_is_cauchy_truncated_to_0_1():
+    rng = np.random.default_rng(0)
+    F = sample_f(np.full(200_000, 0.5), rng)
+    assert F.min() > 0 and F.max() == 1.0
+    # Cauchy(0.5, 0.1): P(F > 0.6) = 1/4; values >= 1 are capped, none below 0 survive.
+    # Cauchy(0.5, 0.1) conditioned on F > 0: P(F > 0.6 | F > 0) = 0.25 / P(F > 0).
+    p_positive = 0.5 + np.arctan(5.0) / np.pi
+    assert abs(np.mean(F > 0.6) - 0.25 / p_positive) < 0.01
+    assert abs(np.median(F) - 0.5) < 0.01
+
+
+def test_sample_cr_is_clipped_normal():
+    rng = np.random.default_rng(1)
+    CR = sample_cr(np.full(100_000, 0.95), rng)
+    assert CR.min() >= 0 and CR.max() == 1.0
+    assert abs(np.mean(CR == 1.0) - 0.3085) < 0.01  # P(N(0.95, 0.1) > 1)
+
+
+def test_lehmer_mean_by_hand():
+    assert lehmer_mean(np.array([0.2, 0.6]), np.array([0.25, 0.75])) == pytest.approx(
+        (0.25 * 0.04 + 0.75 * 0.36) / (0.25 * 0.2 + 0.75 * 0.6))
+
+
+def test_jade_adapts_means_by_its_formula():
+    opt = JADE(BOUNDS, pop_size=10, rng=0, c=0.2)
+    F, CR = np.array([0.5, 0.9]), np.array([0.1, 0.3])
+    opt._adapt(F, CR, np.array([1.0, 2.0]))
+    assert opt.mu_CR == pytest.approx(0.8 * 0.5 + 0.2 * 0.2)
+    assert opt.mu_F == pytest.approx(0.8 * 0.5 + 0.2 * (0.25 + 0.81) / 1.4)
+
+
+def test_shade_memory_update_is_weighted():
+    opt = SHADE(BOUNDS, pop_size=10, memory_size=3, rng=0)
+    F, CR, delta = np.array([0.4, 0.8]), np.array([0.2, 0.6]), np.array([3.0, 1.0])
+    opt._adapt(F, CR, delta)
+    w = np.array([0.75, 0.25])
+    assert opt.memory_CR[0] == pytest.approx(np.sum(w * CR))  # arithmetic mean for CR
+    assert opt.memory_F[0] == pytest.approx(np.sum(w * F**2) / np.sum(w * F))
+    assert opt._slot == 1 and np.all(opt.memory_F[1:] == 0.5)
+
+
+def test_lshade_memory_uses_lehmer_and_terminal_value():
+    opt = LSHADE(BOUNDS, rng=0, budget=1000)
+    F, CR, delta = np.array([0.4, 0.8]), np.array([0.2, 0.6]), np.array([3.0, 1.0])
+    opt._adapt(F, CR, delta)
+    w = np.array([0.75, 0.25])
+    assert opt.memory_CR[0] == pytest.approx(np.sum(w * CR**2) / np.sum(w * CR))
+    opt._adapt(F, np.zeros(2), delta)  # all successful CRs are 0: the slot turns terminal
+    assert opt.memory_CR[1] == TERMINAL
+    opt.memory_CR[:] = TERMINAL
+    _, CR_all, _ = opt._sample_parameters(50)
+    assert np.all(CR_all == 0.0)
+
+
+def test_lshade_defaults_are_the_papers():
+    opt = LSHADE([(0, 1)] * 10, rng=0)
+    assert opt.pop_size == 180 and opt.memory_size == 6 and opt.p == 0.11
+    assert opt.archive.capacity == int(180 * 2.6) and opt.max_nfev == 100_000
+    assert SHADE([(0, 1)] * 10).pop_size == 100 and SHADE([(0, 1)] * 10).memory_size == 100
+    assert JADE([(0, 1)] * 10).pop_size == 30 and JADE([(0, 1)] * 30).pop_size == 100
+
+
+def test_lshade_population_follows_the_linear_schedule():
+    budget = 20_000
+    opt = LSHADE(BOUNDS, rng=0, budget=budget)  # N_init = 90
+    sizes = []
+    while opt.nfev < budget:
+        X = opt.ask()[: budget - opt.nfev]
+        opt.tell(X, sphere(X))
+        sizes.append(opt.pop.shape[0])
+        planned = round(90 + (4 - 90) * opt.nfev / budget)
+        assert opt.pop.shape[0] == max(planned, 4)
+        assert len(opt.archive) <= int(opt.pop.shape[0] * 2.6)
+    assert sizes[0] == 90 and sizes[1] < 90 and sizes[-1] == 4 and opt.nfev == budget
+
+
+def test_lshade_removes_the_worst():
+    opt = LSHADE(BOUNDS, rng=0, budget=500)
+    X = opt.ask()
+    opt.tell(X, sphere(X))
+    parents = opt.fit.copy()
+    trials = opt.ask()
+    f = sphere(trials)
+    opt.tell(trials, f)
+    survivors = np.minimum(parents, f)  # one-to-one greedy selection, then the reduction
+    planned = round(90 + (4 - 90) * 180 / 500)
+    assert opt.pop.shape[0] == planned < 90
+    np.testing.assert_array_equal(np.sort(opt.fit), np.sort(survivors)[:planned])
+
+
+def test_archive_replace_and_truncate():
+    rng = np.random.default_rng(0)
+    a = Archive(3, 2, overflow="replace")
+    a.add(np.arange(10.0).reshape(5, 2), rng)
+    assert len(a) == 3
+    b = Archive(3, 2, overflow="truncate")
+    b.add(np.arange(10.0).reshape(5, 2), rng)
+    assert len(b) == 3 and len({tuple(r) for r in b.rows}) == 3
+    a.shrink(1)
+    assert len(a) == 1
+
+
+@pytest.mark.parametrize("cls", [JADE, SHADE, LSHADE])
+def test_successful_parents_enter_the_archive(cls):
+    opt = cls(BOUNDS, pop_size=20, rng=0, budget=20_000)
+    for _ in range(5):
+        X = opt.ask()
+        opt.tell(X, sphere(X))
+    assert 0 < len(opt.archive) <= opt.archive.capacity

@@ -1,0 +1,78 @@
+import numpy as np
+import pytest
+
+from metaopt import Choice, Integer, Real, Space
+from metaopt.space import as_space
+
+
+def mixed():
+    return Space({"lr": Real(1e-5, 1e-1, log=True), "layers": Integer(1, 4),
+                  "act": Choice(["relu", "tanh", "gelu"]), "w": Real(-2.0, 3.0)})
+
+
+def test_decode_gives_valid_values_everywhere_in_the_cube():
+    space = mixed()
+    U = np.random.default_rng(0).random((5000, 4))
+    U[0] = 0.0
+    U[1] = 1.0  # the closed upper face must still decode to a valid value
+    X = space.decode(U)
+    assert np.all((X[:, 0] >= 1e-5) & (X[:, 0] <= 1e-1 * (1 + 1e-12)))
+    assert set(np.unique(X[:, 1])) == {1, 2, 3, 4}
+    assert set(np.unique(X[:, 2])) == {0, 1, 2}
+    assert np.all((X[:, 3] >= -2) & (X[:, 3] <= 3))
+    assert space.contains(X).all()
+
+
+def test_log_real_is_uniform_in_log_space():
+    space = Space([Real(1e-4, 1.0, log=True)])
+    X = space.decode(np.random.default_rng(1).random((20000, 1)))
+    decades = np.histogram(np.log10(X[:, 0]), bins=[-4, -3, -2, -1, 0])[0]
+    assert np.all(np.abs(decades - 5000) < 300)
+
+
+def test_encode_inverts_decode():
+    space = mixed()
+    X = space.decode(np.random.default_rng(2).random((100, 4)))
+    np.testing.assert_allclose(space.decode(space.encode(X)), X, rtol=1e-12)
+
+
+def test_integer_levels_are_equally_likely():
+    space = Space([Integer(0, 3)])
+    X = space.decode(np.random.default_rng(3).random((40000, 1)))
+    counts = np.bincount(X[:, 0].astype(int))
+    assert np.all(np.abs(counts - 10000) < 400)
+
+
+def test_to_dict_gives_python_values_and_options():
+    space = mixed()
+    d = space.to_dict(np.array([1e-3, 2.0, 1.0, 0.5]))
+    assert d == {"lr": 1e-3, "layers": 2, "act": "tanh", "w": 0.5}
+    assert isinstance(d["layers"], int)
+
+
+def test_bounds_and_single_variables_coerce():
+    assert as_space([(0, 1), (-1, 1)]).dim == 2
+    assert as_space(Real(0, 1)).dim == 1
+    assert as_space({"a": Integer(0, 5)}).named
+
+
+@pytest.mark.parametrize("bad, exc, words", [
+    (lambda: Real(1, 1), ValueError, "low must be < high"),
+    (lambda: Real(0, float("nan")), ValueError, "high"),
+    (lambda: Real(0, 1, log=True), ValueError, "log=True needs low > 0"),
+    (lambda: Real("a", 1), TypeError, "low"),
+    (lambda: Integer(0.5, 3), TypeError, "low"),
+    (lambda: Integer(3, 3), ValueError, "low must be < high"),
+    (lambda: Choice(["only"]), ValueError, "at least 2"),
+    (lambda: Choice("abc"), TypeError, "sequence"),
+    (lambda: Space({}), ValueError, "at least one"),
+    (lambda: Space({"a": (0, 1)}), TypeError, "'a'"),
+    (lambda: as_space([(0, 1), (2, 1)]), ValueError, "bounds[1]"),
+    (lambda: as_space([(0, np.nan)]), ValueError, "bounds[0] must be finite"),
+    (lambda: as_space([(0, 1, 2)]), ValueError, "shape (dim, 2)"),
+    (lambda: as_space("abc"), TypeError, "bounds"),
+])
+def test_bad_variables_raise_with_the_argument_named(bad, exc, words):
+    with pytest.raises(exc, match=None) as info:
+        bad()
+    assert words in str(info.value)
