@@ -92,3 +92,14 @@ def de_offspring(src, u, ranges, guide, F, CR, strategy, exponential, repair):
     if repair == K.REFLECT:
         return repair_reflect(trial)
     return repair_reinit(trial, u[:, k + 1 + d:])
+
+
+def adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z_CR):
+    r = (u_slot * len(memory_F)).astype(int)
+    m_F, m_CR = memory_F[r], memory_CR[r]
+    CR = np.where(m_CR < 0, 0.0, np.clip(m_CR + 0.1 * z_CR, 0, 1))
+    # Inverse CDF of Cauchy(m, 0.1) restricted to (0, inf): CDF(x) = 1/2 + arctan((x-m)/0.1)/pi.
+    c = 0.5 + np.arctan(-m_F / 0.1) / np.pi
+    q = c + (1 - u_F) * (1 - c)
+    F = np.minimum(m_F + 0.1 * np.tan(np.pi * (q - 0.5)), 1.0)
+    return F, CR

@@ -4,9 +4,14 @@ import numpy as np
 import pytest
 
 from metaopt import JADE, LSHADE, SHADE
-from metaopt.algorithms._adaptive_de import lehmer_mean, sample_cr, sample_f
+from scipy import stats
+
+from metaopt.algorithms._adaptive_de import lehmer_mean
 from metaopt.algorithms._archive import Archive
 from metaopt.algorithms.shade import TERMINAL
+from metaopt.kernels import adaptive as KA
+
+from . import reference as R
 
 BOUNDS = [(-1.0, 1.0)] * 5
 
@@ -15,21 +20,35 @@ def sphere(X):
     return np.sum(X**2, axis=1)
 
 
-def test_sample_f_is_cauchy_truncated_to_0_1():
+def test_adaptive_parameters_match_reference():
     rng = np.random.default_rng(0)
-    F = sample_f(np.full(200_000, 0.5), rng)
-    assert F.min() > 0 and F.max() == 1.0
-    # Cauchy(0.5, 0.1): P(F > 0.6) = 1/4; values >= 1 are capped, none below 0 survive.
-    # Cauchy(0.5, 0.1) conditioned on F > 0: P(F > 0.6 | F > 0) = 0.25 / P(F > 0).
-    p_positive = 0.5 + np.arctan(5.0) / np.pi
-    assert abs(np.mean(F > 0.6) - 0.25 / p_positive) < 0.01
-    assert abs(np.median(F) - 0.5) < 0.01
+    memory_F = np.array([0.5, 0.05, 0.9, 0.3])
+    memory_CR = np.array([0.5, TERMINAL, 0.95, 0.0])
+    u_slot, u_F, z = rng.random(500), rng.random(500), rng.standard_normal(500)
+    F, CR = KA.adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z)
+    F_ref, CR_ref = R.adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z)
+    np.testing.assert_allclose(F, F_ref, rtol=1e-13)
+    np.testing.assert_array_equal(CR, CR_ref)
+    assert F.min() > 0 and F.max() <= 1 and CR.min() >= 0 and CR.max() <= 1
+    assert np.all(CR[(u_slot * 4).astype(int) == 1] == 0.0)  # the terminal slot
 
 
-def test_sample_cr_is_clipped_normal():
+@pytest.mark.parametrize("mu", [0.5, 0.05])
+def test_truncated_cauchy_equals_redraw_while_not_positive(mu):
+    # JADE's rule, literally: draw Cauchy(mu, 0.1) and redraw while <= 0, then cap at 1.
     rng = np.random.default_rng(1)
-    CR = sample_cr(np.full(100_000, 0.95), rng)
-    assert CR.min() >= 0 and CR.max() == 1.0
+    F = mu + 0.1 * rng.standard_cauchy(400_000)
+    redrawn = np.minimum(F[F > 0][:100_000], 1.0)
+    ours, _ = KA.adaptive_parameters(np.array([mu]), np.array([0.5]), np.zeros(100_000),
+                                     rng.random(100_000), np.zeros(100_000))
+    assert stats.ks_2samp(ours, redrawn).pvalue > 1e-3
+    assert abs(np.median(ours) - np.median(redrawn)) < 0.01
+
+
+def test_cr_is_clipped_normal():
+    rng = np.random.default_rng(1)
+    _, CR = KA.adaptive_parameters(np.array([0.5]), np.array([0.95]), np.zeros(100_000),
+                                   rng.random(100_000), rng.standard_normal(100_000))
     assert abs(np.mean(CR == 1.0) - 0.3085) < 0.01  # P(N(0.95, 0.1) > 1)
 
 
@@ -65,8 +84,10 @@ def test_lshade_memory_uses_lehmer_and_terminal_value():
     opt._adapt(F, np.zeros(2), delta)  # all successful CRs are 0: the slot turns terminal
     assert opt.memory_CR[1] == TERMINAL
     opt.memory_CR[:] = TERMINAL
-    _, CR_all, _ = opt._sample_parameters(50)
-    assert np.all(CR_all == 0.0)
+    X = opt.ask()
+    opt.tell(X, sphere(X))
+    trials = opt.ask()  # with CR = 0 each trial differs from its parent in one coordinate
+    assert np.all(np.sum(trials != opt.space.decode(opt.pop), axis=1) <= 1)
 
 
 def test_lshade_defaults_are_the_papers():

@@ -1,30 +1,20 @@
 """What JADE, SHADE and L-SHADE share: current-to-pbest/1/bin with an archive, midpoint bound
-repair, per-individual F (Cauchy) and CR (normal), and the record of successful parameters."""
+repair, per-individual F (Cauchy) and CR (normal) drawn from a memory of means (one slot for
+JADE, H for SHADE), and the record of the successful parameters."""
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_real
+from ..kernels import adaptive as KA
 from ..kernels import de as K
 from ._archive import Archive
 from .base import PopulationOptimizer
 
-__all__ = ["AdaptiveDE", "sample_cr", "sample_f", "lehmer_mean"]
+__all__ = ["AdaptiveDE", "lehmer_mean", "improvement_weights"]
 
-
-def sample_cr(mu, rng):
-    """CR_i ~ N(mu_i, 0.1), clipped to [0, 1]."""
-    return np.clip(rng.normal(mu, 0.1), 0.0, 1.0)
-
-
-def sample_f(mu, rng):
-    """F_i ~ Cauchy(mu_i, 0.1), redrawn while F_i <= 0 and capped at 1."""
-    mu = np.asarray(mu, dtype=float)
-    F = mu + 0.1 * rng.standard_cauchy(mu.shape)
-    low = F <= 0.0
-    while low.any():
-        F[low] = mu[low] + 0.1 * rng.standard_cauchy(int(low.sum()))
-        low = F <= 0.0
-    return np.minimum(F, 1.0)
+# Columns of the uniform block drawn each generation: de_offspring's (2 picks, jrand, d
+# crossover draws) come first; these follow them.
+_SLOT, _F, _PBEST, _P = range(4)
 
 
 def lehmer_mean(values, weights):
@@ -45,8 +35,12 @@ def improvement_weights(delta):
 
 
 class AdaptiveDE(PopulationOptimizer):
-    """Base of the parameter-adaptive DE variants; subclasses say how F and CR are drawn and
-    how the successful ones update the adaptation state."""
+    """Base of the parameter-adaptive DE variants.
+
+    Subclasses set ``memory_F`` and ``memory_CR`` (arrays of means), say how many top
+    individuals a p-best is drawn from (``_pbest_counts``) and how successes update the memory
+    (``_adapt``).
+    """
 
     archive_overflow = "replace"
 
@@ -58,33 +52,30 @@ class AdaptiveDE(PopulationOptimizer):
                                overflow=self.archive_overflow)
         self._F = self._CR = None
 
-    # subclass hooks -----------------------------------------------------------------------
-    def _sample_parameters(self, n):
-        """Return (F, CR, pbest_counts) for ``n`` individuals."""
+    def _pbest_counts(self, n, u):
+        """How many of the best each individual's p-best is drawn from (int or (n,) array)."""
         raise NotImplementedError
 
     def _adapt(self, F, CR, delta):
-        """Update the adaptation state from the successful F, CR and their improvements."""
+        """Update the memory from the successful F, CR and their improvements ``delta``."""
         raise NotImplementedError
 
     def _after_generation(self):
         """Hook after selection (L-SHADE shrinks the population here)."""
 
-    # the generation -------------------------------------------------------------------------
-    def _next_batch_size(self):
-        return self.pop.shape[0]
-
     def _ask_offspring(self):
-        pop = self.pop
+        pop, d = self.pop, self.dim
         n = pop.shape[0]
-        F, CR, pbest_counts = self._sample_parameters(n)
-        u = self.rng.random((n, self.dim + 3))
-        src = np.concatenate([pop, self.archive.rows]) if len(self.archive) else pop
+        u = self.rng.random((n, d + 7))
+        extra = u[:, d + 3:]
+        F, CR = KA.adaptive_parameters(self.memory_F, self.memory_CR, extra[:, _SLOT],
+                                       extra[:, _F], self.rng.standard_normal(n))
         order = np.argsort(self.fit, kind="stable")
-        guide = order[(self.rng.random(n) * pbest_counts).astype(np.int64)]
+        guide = order[(extra[:, _PBEST] * self._pbest_counts(n, extra[:, _P])).astype(np.int64)]
+        src = np.concatenate([pop, self.archive.rows]) if len(self.archive) else pop
         self._F, self._CR = F, CR
-        return K.de_offspring(src, u, np.array([n, src.shape[0]], np.int64), guide, F, CR,
-                              K.CURRENT_TO_PBEST1, False, K.MIDPOINT)
+        return K.de_offspring(src, u[:, :d + 3], np.array([n, src.shape[0]], np.int64), guide,
+                              F, CR, K.CURRENT_TO_PBEST1, False, K.MIDPOINT)
 
     def _tell_offspring(self, U, f):
         k = f.shape[0]
@@ -96,11 +87,3 @@ class AdaptiveDE(PopulationOptimizer):
         if better.any():
             self._adapt(self._F[:k][better], self._CR[:k][better], delta)
         self._after_generation()
-
-
-def check_memory_size(memory_size):
-    return check_int("memory_size", memory_size, minimum=1)
-
-
-def check_unit(name, value):
-    return check_real(name, value, 0.0, 1.0)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._checks import check_real
-from ._adaptive_de import AdaptiveDE, check_unit, lehmer_mean, sample_cr, sample_f
+from ._adaptive_de import AdaptiveDE, lehmer_mean
 from .de import pbest_count
 
 __all__ = ["JADE"]
@@ -12,11 +12,12 @@ __all__ = ["JADE"]
 class JADE(AdaptiveDE):
     """JADE (J. Zhang, A. C. Sanderson, IEEE Trans. Evol. Comput. 13(5):945-958, 2009).
 
-    current-to-pbest/1/bin with an archive of replaced parents; ``CR_i ~ N(mu_CR, 0.1)`` and
-    ``F_i ~ Cauchy(mu_F, 0.1)``; after each generation ``mu_CR <- (1-c) mu_CR + c mean(S_CR)`` and
-    ``mu_F <- (1-c) mu_F + c lehmer(S_F)``. A component that leaves the bounds is set midway
-    between the parent and the bound. When the archive exceeds ``pop_size`` members, randomly
-    chosen ones are removed.
+    current-to-pbest/1/bin with an archive of replaced parents; ``CR_i ~ N(mu_CR, 0.1)`` clipped
+    to [0, 1] and ``F_i ~ Cauchy(mu_F, 0.1)`` redrawn while <= 0 (sampled exactly, by inverse
+    CDF on F > 0) and capped at 1; after each generation with successes
+    ``mu_CR <- (1-c) mu_CR + c mean(S_CR)`` and ``mu_F <- (1-c) mu_F + c lehmer(S_F)``. A
+    component that leaves the bounds is set midway between the parent and the bound. When the
+    archive exceeds ``pop_size`` members, randomly chosen ones are removed.
 
     Parameters
     ----------
@@ -40,22 +41,28 @@ class JADE(AdaptiveDE):
                  archive=True, init="lhs", rng=None, budget=None):
         self.c = check_real("c", c, 0.0, 1.0)
         self.p = check_real("p", p, 0.0, 1.0, low_open=True)
-        self.mu_CR = check_unit("mu_CR", mu_CR)
-        self.mu_F = check_real("mu_F", mu_F, 0.0, 1.0, low_open=True)
+        self.memory_CR = np.array([check_real("mu_CR", mu_CR, 0.0, 1.0)])
+        self.memory_F = np.array([check_real("mu_F", mu_F, 0.0, 1.0, low_open=True)])
         if not isinstance(archive, bool):
             raise TypeError(f"archive must be a bool, got archive={archive!r}")
         super().__init__(bounds, pop_size=pop_size, archive_rate=1.0 if archive else 0.0,
                          init=init, rng=rng, budget=budget)
 
+    @property
+    def mu_CR(self):
+        return float(self.memory_CR[0])
+
+    @property
+    def mu_F(self):
+        return float(self.memory_F[0])
+
     @staticmethod
     def default_pop_size(dim):
         return 30 if dim <= 10 else 100 if dim <= 30 else 400
 
-    def _sample_parameters(self, n):
-        CR = sample_cr(np.full(n, self.mu_CR), self.rng)
-        F = sample_f(np.full(n, self.mu_F), self.rng)
-        return F, CR, pbest_count(self.p, n)
+    def _pbest_counts(self, n, u):
+        return pbest_count(self.p, n)
 
     def _adapt(self, F, CR, delta):
-        self.mu_CR = (1 - self.c) * self.mu_CR + self.c * float(np.mean(CR))
-        self.mu_F = (1 - self.c) * self.mu_F + self.c * lehmer_mean(F, 1.0)
+        self.memory_CR[0] = (1 - self.c) * self.mu_CR + self.c * float(np.mean(CR))
+        self.memory_F[0] = (1 - self.c) * self.mu_F + self.c * lehmer_mean(F, 1.0)

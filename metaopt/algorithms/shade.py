@@ -3,8 +3,7 @@
 import numpy as np
 
 from .._checks import check_int, check_real
-from ._adaptive_de import (AdaptiveDE, check_memory_size, improvement_weights, lehmer_mean,
-                           sample_cr, sample_f)
+from ._adaptive_de import AdaptiveDE, improvement_weights, lehmer_mean
 from .de import pbest_count
 
 __all__ = ["SHADE", "LSHADE"]
@@ -18,7 +17,7 @@ class SHADE(AdaptiveDE):
 
     A memory of H pairs (M_CR, M_F), all 0.5 at first. Each individual picks a random slot r and
     draws ``CR_i ~ N(M_CR[r], 0.1)`` clipped to [0, 1] and ``F_i ~ Cauchy(M_F[r], 0.1)`` (redrawn
-    while <= 0, capped at 1), and its own greedy fraction ``p_i ~ U[2/N, 0.2]``. After each
+    while <= 0, sampled exactly by inverse CDF on F > 0; capped at 1), and its own greedy fraction ``p_i ~ U[2/N, 0.2]``. After each
     generation with successes, slot k (cycling) gets the improvement-weighted arithmetic mean of
     the successful CRs and the weighted Lehmer mean of the successful Fs.
 
@@ -35,7 +34,7 @@ class SHADE(AdaptiveDE):
 
     def __init__(self, bounds, *, pop_size=None, memory_size=100, p_max=0.2, archive_rate=1.0,
                  init="lhs", rng=None, budget=None):
-        self.memory_size = check_memory_size(memory_size)
+        self.memory_size = check_int("memory_size", memory_size, minimum=1)
         self.p_max = check_real("p_max", p_max, 0.0, 1.0, low_open=True)
         super().__init__(bounds, pop_size=pop_size, archive_rate=archive_rate, init=init,
                          rng=rng, budget=budget)
@@ -47,15 +46,9 @@ class SHADE(AdaptiveDE):
     def default_pop_size(dim):
         return 100
 
-    def _draw_from_memory(self, n):
-        r = self.rng.integers(0, self.memory_size, size=n)
-        return sample_cr(self.memory_CR[r], self.rng), sample_f(self.memory_F[r], self.rng)
-
-    def _sample_parameters(self, n):
-        CR, F = self._draw_from_memory(n)
-        p = self.rng.uniform(min(2.0 / n, self.p_max), self.p_max, size=n)
-        counts = np.clip(np.rint(p * n), 2, n).astype(np.int64)
-        return F, CR, counts
+    def _pbest_counts(self, n, u):
+        p = min(2.0 / n, self.p_max) + u * (self.p_max - min(2.0 / n, self.p_max))
+        return np.clip(np.rint(p * n), 2, n).astype(np.int64)
 
     def _adapt(self, F, CR, delta):
         w = improvement_weights(delta)
@@ -102,13 +95,8 @@ class LSHADE(SHADE):
     def default_pop_size(dim):
         return max(int(round(18 * dim)), 4)
 
-    def _sample_parameters(self, n):
-        r = self.rng.integers(0, self.memory_size, size=n)
-        mu_CR = self.memory_CR[r]
-        CR = sample_cr(np.maximum(mu_CR, 0.0), self.rng)
-        CR[mu_CR == TERMINAL] = 0.0
-        F = sample_f(self.memory_F[r], self.rng)
-        return F, CR, pbest_count(self.p, n)
+    def _pbest_counts(self, n, u):
+        return pbest_count(self.p, n)
 
     def _adapt(self, F, CR, delta):
         w = improvement_weights(delta)
