@@ -6,12 +6,15 @@
 
 from .algorithms import (DE, JADE, LSHADE, REGISTRY, SHADE, LatinHypercubeSearch, Optimizer,
                          RandomSearch, SobolSearch)
+from .checkpoint import CheckpointError
+from .engine import run
+from .evaluation import EvaluationError
 from .minimize import minimize
 from .result import History, Result
 from .space import Choice, Integer, Real, Space
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "Space", "Real", "Integer", "Choice", "Result", "History", "Optimizer",
+__all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer", "Choice", "Result", "History", "Optimizer",
            "REGISTRY", "RandomSearch", "LatinHypercubeSearch", "SobolSearch", "DE", "JADE",
            "SHADE", "LSHADE", "__version__"]

@@ -1,19 +1,20 @@
-"""``minimize``: the scipy-style entry point, a thin loop over the ask/tell algorithms."""
+"""``minimize``: the scipy-style entry point, a thin layer over the ask/tell driver."""
 
 import inspect
 
 from ._checks import check_int
 from .algorithms import get_algorithm
-from .engine import Termination, run
-from .problem import make_evaluator
+from .engine import run
 from .space import as_space
 
 __all__ = ["minimize"]
 
 
 def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=False,
-             callback=None, init=None, *, maxiter=None, target=None, max_time=None,
-             stagnation=None, stagnation_tol=0.0, **options):
+             callback=None, init=None, *, workers=1, backend="processes", client=None,
+             on_error="raise", retries=2, timeout=None, checkpoint=None, checkpoint_every=None,
+             checkpoint_interval=None, resume=None, asynchronous=False, maxiter=None,
+             target=None, max_time=None, stagnation=None, stagnation_tol=0.0, **options):
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -30,12 +31,17 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
         Evaluations to spend; ``nfev == budget`` exactly unless another rule stops first.
         Default ``10000 * dim``.
     rng : None, int or numpy.random.Generator
-        The same seed gives the same x, fun and nfev.
+        The same seed gives the same x, fun and nfev, whatever ``workers`` and ``backend``.
     vectorized : bool, default False
     callback : callable, optional
         ``callback(intermediate_result)`` after each generation; return True to stop.
     init : {"lhs", "sobol", "random"} or array, optional
         The initial population of population-based methods.
+    workers, backend, client : parallel evaluation (joblib processes, threads, or dask)
+    on_error, retries, timeout : the failure policy (see :mod:`metaopt.evaluation`)
+    checkpoint, checkpoint_every, checkpoint_interval, resume : save and continue runs
+    asynchronous : bool, default False
+        Steady-state evaluation for DE (see :func:`metaopt.run`).
     maxiter, target, max_time, stagnation, stagnation_tol
         Further stopping rules; see :class:`metaopt.engine.Termination`.
     **options
@@ -45,7 +51,7 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     -------
     Result
         ``x``, ``fun``, ``nfev``, ``nit``, ``success``, ``message``, ``population``,
-        ``population_fun``, ``history``.
+        ``population_fun``, ``history``, ``nfail``.
 
     Examples
     --------
@@ -57,24 +63,21 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     """
     cls = get_algorithm(method)
     space = as_space(bounds)
-    evaluator = make_evaluator(fun, space, vectorized)
+    if not callable(fun):
+        raise TypeError(f"fun must be callable, got fun={fun!r}")
     if budget is None:
         budget = 10000 * space.dim
-    termination = Termination(check_int("budget", budget, minimum=1), maxiter=maxiter,
-                              target=target, max_time=max_time, stagnation=stagnation,
-                              stagnation_tol=stagnation_tol)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got callback={callback!r}")
+    budget = check_int("budget", budget, minimum=1)
     if init is not None:
         options["init"] = init
     _check_options(cls, method, options)
     opt = cls(space, rng=rng, budget=budget, **options)
-    if opt.batch_size > budget:
-        raise ValueError(
-            f"budget={budget} is smaller than the first population of {opt.batch_size} "
-            f"evaluations; raise the budget or pass a smaller pop_size"
-        )
-    return run(opt, evaluator, termination, callback)
+    return run(opt, fun, budget=budget, vectorized=vectorized, callback=callback,
+               workers=workers, backend=backend, client=client, on_error=on_error,
+               retries=retries, timeout=timeout, checkpoint=checkpoint,
+               checkpoint_every=checkpoint_every, checkpoint_interval=checkpoint_interval,
+               resume=resume, asynchronous=asynchronous, maxiter=maxiter, target=target,
+               max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol)
 
 
 def _check_options(cls, method, options):

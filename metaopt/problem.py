@@ -84,11 +84,22 @@ class Evaluator:
                     f"got shape {np.shape(f)}"
                 )
             return f
-        rows = self.space.to_dicts(X) if self.pass_dicts else X
+        rows = self.rows(X)
         f = np.empty(n)
         for i in range(n):
             f[i] = self.scalar_value(self.fun(rows[i]), i)
         return f
+
+    def rows(self, X):
+        """What a scalar objective receives for each row: dicts over a named Space, else rows."""
+        return self.space.to_dicts(X) if self.pass_dicts else X
+
+    def __getstate__(self):
+        # The compiled loop is rebuilt where the evaluator lands (a worker process).
+        return {"fun": self.fun, "space": self.space, "vectorized": self.vectorized}
+
+    def __setstate__(self, state):
+        self.__init__(state["fun"], state["space"], state["vectorized"])
 
     @staticmethod
     def scalar_value(value, i):

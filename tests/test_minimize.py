@@ -149,10 +149,10 @@ def test_bad_input_names_the_argument(kwargs, exc, words):
 
 
 def test_wrong_shapes_from_the_objective_raise():
-    with pytest.raises(ValueError, match="must return shape \\(10,\\)"):
+    with pytest.raises(metaopt.EvaluationError, match="must return shape \\(10,\\)"):
         metaopt.minimize(lambda X: np.zeros(3), BOUNDS, method="de", budget=100,
                          vectorized=True, pop_size=10)
-    with pytest.raises(ValueError, match="must return a scalar"):
+    with pytest.raises(metaopt.EvaluationError, match="individual 0 .*must return a scalar"):
         metaopt.minimize(lambda x: np.zeros(2), BOUNDS, method="de", budget=100, pop_size=10)
-    with pytest.raises(TypeError, match="must return a real number"):
+    with pytest.raises(metaopt.EvaluationError, match="must return a real number"):
         metaopt.minimize(lambda x: "a", BOUNDS, method="de", budget=100, pop_size=10)

@@ -99,6 +99,29 @@ class Optimizer:
             self._best_u = U[i].copy()
         self.history.append(self.nit, self.nfev, self.best_fun, time.perf_counter() - self._t0)
 
+    # -- steady-state (asynchronous) contract -------------------------------------------------
+    supports_async = False
+
+    def ask_one(self):
+        """Return ``(key, u)``: one point to evaluate now, in the unit cube, built from the
+        current state (steady-state algorithms only)."""
+        raise ValueError(f"asynchronous mode is not supported by {type(self).__name__}; "
+                         f"methods that support it: DE")
+
+    def tell_one(self, key, u, f):
+        """Report the value ``f`` of the point ``u`` handed out by ``ask_one`` as ``key``."""
+        raise NotImplementedError
+
+    def _record_one(self, u, f, generation_size):
+        """Counters, best and history for one steady-state evaluation."""
+        self.nfev += 1
+        if f < self.best_fun or self._best_u is None:
+            self.best_fun, self._best_u = float(f), u.copy()
+        if self.nfev % generation_size == 0:
+            self.nit += 1
+            self.history.append(self.nit, self.nfev, self.best_fun,
+                                time.perf_counter() - self._t0)
+
     @property
     def x(self):
         """The best point so far, in variable values (None before the first tell)."""

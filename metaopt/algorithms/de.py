@@ -109,6 +109,24 @@ class DE(PopulationOptimizer):
         return K.de_offspring(src, u, ranges, guide, F, self._CR_vec, self._code,
                               self.crossover == "exp", BOUND_HANDLING[self.bound_handling])
 
+    supports_async = True
+
+    def ask_one(self):
+        """A trial for the next target (cyclic) from the current population: steady-state DE,
+        where each finished evaluation is selected at once and triggers the next trial."""
+        if self.pop is None:
+            raise RuntimeError("ask_one() needs the initial population: ask() and tell() it first")
+        j = self._next_target = (getattr(self, "_next_target", -1) + 1) % self.pop_size
+        return j, self._ask_offspring()[j].copy()
+
+    def tell_one(self, key, u, f):
+        f = float(f) if f == f and abs(f) != float("inf") else float("inf")
+        if self._uses_archive and f < self.fit[key]:
+            self.archive.add(self.pop[key][None, :], self.rng)
+        if f <= self.fit[key]:
+            self.pop[key], self.fit[key] = u, f
+        self._record_one(u, f, self.pop_size)
+
     def _tell_offspring(self, U, f):
         if self._uses_archive:
             k = f.shape[0]
