@@ -251,7 +251,7 @@ class BatchEvaluator:
     # -- joblib: processes, threads, dask --------------------------------------------------------
     def _joblib(self):
         if self._parallel is None:
-            from joblib import Parallel
+            from joblib import Parallel, parallel_config
 
             if self.backend == "dask":
                 kwargs = {}
@@ -259,7 +259,9 @@ class BatchEvaluator:
                     kwargs["scheduler_host"] = self.client
                 elif self.client is not None:
                     kwargs["client"] = self.client
-                self._parallel = Parallel(n_jobs=self.workers, backend="dask", **kwargs)
+                # parallel_config is what registers joblib's dask backend on first use.
+                with parallel_config(backend="dask", **kwargs):
+                    self._parallel = Parallel(n_jobs=self.workers)
             else:
                 backend = "loky" if self.backend == "processes" else "threading"
                 self._parallel = Parallel(n_jobs=self.workers, backend=backend)

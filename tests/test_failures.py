@@ -1,0 +1,149 @@
+"""One failure policy for every algorithm: raise, inf, retry; timeouts; nothing completed lost."""
+
+import time
+
+import numpy as np
+import pytest
+
+import metaopt
+from metaopt import REGISTRY
+
+BOUNDS = [(-5.0, 5.0)] * 3
+
+
+class Counting:
+    """A scalar objective that fails where x[0] > 3 and counts its calls."""
+
+    def __init__(self, fail=True):
+        self.calls, self.fail = 0, fail
+
+    def __call__(self, x):
+        self.calls += 1
+        if self.fail and x[0] > 3:
+            raise RuntimeError("solver diverged")
+        return float(np.sum(x**2))
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_inf_policy_finishes_and_counts_failures(method):
+    fun = Counting()
+    res = metaopt.minimize(fun, BOUNDS, method=method, budget=300, rng=0, pop_size=12,
+                           on_error="inf")
+    assert res.nfev == 300 and fun.calls == 300
+    assert 0 < res.nfail < 300 and res.x[0] <= 3 and np.isfinite(res.fun)
+
+
+def test_raise_names_the_individual_and_keeps_the_run():
+    with pytest.raises(metaopt.EvaluationError) as info:
+        metaopt.minimize(Counting(), BOUNDS, method="de", budget=300, rng=0, pop_size=12)
+    err = info.value
+    assert err.x[0] > 3 and f"individual {err.index}" in str(err)
+    assert "RuntimeError: solver diverged" in str(err) and "x=[" in str(err)
+    assert err.result is not None and err.result.nfev % 12 == 0 and not err.result.success
+    done = ~np.isnan(err.values)
+    assert done.sum() == 12 - len(err.failures)  # the rest of the batch was evaluated
+
+
+def test_raise_checkpoint_resumes_without_losing_completed_evaluations(tmp_path):
+    path = tmp_path / "run.ckpt"
+    with pytest.raises(metaopt.EvaluationError) as info:
+        metaopt.minimize(Counting(), BOUNDS, method="de", budget=300, rng=0, pop_size=12,
+                         checkpoint=path)
+    err = info.value
+    assert err.checkpoint == str(path)
+    completed = err.result.nfev + int((~np.isnan(err.values)).sum())
+    fixed = Counting(fail=False)
+    res = metaopt.minimize(fixed, BOUNDS, method="de", budget=300, rng=0, pop_size=12,
+                           resume=path)
+    assert res.nfev == 300 and fixed.calls == 300 - completed  # nothing evaluated twice
+    reliable = metaopt.minimize(Counting(fail=False), BOUNDS, method="de", budget=300, rng=0,
+                                pop_size=12)
+    np.testing.assert_array_equal(res.x, reliable.x)
+
+
+def test_retry_recovers_flaky_evaluations():
+    seen = set()
+
+    def flaky(x):
+        key = x.tobytes()
+        if key not in seen:  # every point fails once, then succeeds
+            seen.add(key)
+            raise OSError("licence server busy")
+        return float(np.sum(x**2))
+
+    res = metaopt.minimize(flaky, BOUNDS, method="shade", budget=200, rng=0, pop_size=10,
+                           on_error="retry", retries=1)
+    reliable = metaopt.minimize(lambda x: float(np.sum(x**2)), BOUNDS, method="shade",
+                                budget=200, rng=0, pop_size=10)
+    assert res.nfail == 0
+    np.testing.assert_array_equal(res.x, reliable.x)
+
+
+def test_retry_gives_up_after_retries():
+    fun = Counting()
+    res = metaopt.minimize(fun, BOUNDS, method="jade", budget=200, rng=0, pop_size=10,
+                           on_error="retry", retries=2)
+    assert res.nfev == 200 and res.nfail > 0
+    assert fun.calls == 200 + 2 * res.nfail  # each final failure was tried three times
+
+
+def test_vectorized_failures_are_isolated_row_by_row():
+    failed_rows = []
+
+    def f(X):
+        if np.any(X[:, 0] > 3):
+            if len(X) == 1:
+                failed_rows.append(X[0].copy())
+            raise ValueError("a row is out of the model's range")
+        return np.sum(X**2, axis=1)
+
+    res = metaopt.minimize(f, BOUNDS, method="de", budget=120, rng=0, pop_size=12,
+                           vectorized=True, on_error="inf")
+    # Only the rows that fail on their own count as failures; the rest of each batch is kept.
+    assert res.nfev == 120 and res.x[0] <= 3
+    assert 0 < res.nfail == len(failed_rows) < 120
+    assert all(row[0] > 3 for row in failed_rows)
+
+
+@pytest.mark.parametrize("policy", ["inf", "retry"])
+def test_wrong_shape_under_lenient_policies_finishes(policy):
+    res = metaopt.minimize(lambda X: np.zeros(3), BOUNDS, method="de", budget=40,
+                           pop_size=10, vectorized=True, on_error=policy, retries=1)
+    assert res.nfev == 40 and res.nfail == 40 and res.fun == np.inf
+
+
+def test_same_failures_with_process_workers():
+    serial = metaopt.minimize(Counting(), BOUNDS, method="de", budget=120, rng=0, pop_size=12,
+                              on_error="inf")
+    parallel = metaopt.minimize(Counting(), BOUNDS, method="de", budget=120, rng=0,
+                                pop_size=12, on_error="inf", workers=2)
+    np.testing.assert_array_equal(serial.x, parallel.x)
+    assert serial.nfail == parallel.nfail
+
+
+def hangs_in_corner(x):
+    if x[0] > 3.5:
+        time.sleep(60)
+    return float(np.sum(x**2))
+
+
+def test_hanging_evaluations_time_out():
+    t = time.perf_counter()
+    res = metaopt.minimize(hangs_in_corner, BOUNDS, method="de", budget=40, rng=0, pop_size=10,
+                           workers=2, timeout=0.5, on_error="inf")
+    assert res.nfev == 40 and res.nfail > 0 and res.x[0] <= 3.5
+    assert time.perf_counter() - t < 40
+    with pytest.raises(metaopt.EvaluationError, match="TimeoutError|EvaluationTimeout"):
+        metaopt.minimize(hangs_in_corner, BOUNDS, method="de", budget=40, rng=0, pop_size=10,
+                         workers=2, timeout=0.5)
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    (dict(on_error="ignore"), ValueError, "on_error must be one of"),
+    (dict(retries=-1), ValueError, "retries must be >= 0"),
+    (dict(timeout=0), ValueError, "timeout must be > 0"),
+])
+def test_bad_policy_arguments(kwargs, exc, words):
+    with pytest.raises(exc) as info:
+        metaopt.minimize(lambda x: 0.0, BOUNDS, method="de", budget=100, pop_size=10, **kwargs)
+    assert words in str(info.value)
