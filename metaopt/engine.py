@@ -188,11 +188,13 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
             pending = None
             opt.tell(X, f)
             stop = termination.check(opt)
+            if checkpointer is not None and (stop is not None or checkpointer.due(opt.nit)):
+                checkpointer.save(opt, termination, evaluations)
             if stop is None and callback is not None and _callback_stops(callback, opt,
                                                                          evaluations):
                 stop = (False, "stopped by the callback")
-            if checkpointer is not None and (stop is not None or checkpointer.due(opt.nit)):
-                checkpointer.save(opt, termination, evaluations)
+                if checkpointer is not None:
+                    checkpointer.save(opt, termination, evaluations)
             if stop is not None:
                 return _result(opt, evaluations, *stop)
     finally:

@@ -1,0 +1,157 @@
+"""Checkpoint and resume: bit-exact continuation, a SIGKILLed run, and bad files."""
+
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import metaopt
+from metaopt import REGISTRY, CheckpointError
+from metaopt.checkpoint import load_checkpoint
+
+from . import checkpoint_job as job
+
+ROOT = Path(__file__).resolve().parents[1]
+BOUNDS = [(-4.0, 4.0)] * 3
+
+
+def sphere(X):
+    return np.sum((X - 0.5) ** 2, axis=1)
+
+
+def same(a, b):
+    np.testing.assert_array_equal(a.x, b.x)
+    assert a.fun == b.fun and a.nfev == b.nfev and a.nit == b.nit
+    np.testing.assert_array_equal(a.history.best_fun, b.history.best_fun)
+    np.testing.assert_array_equal(a.population, b.population)
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_resumed_run_equals_uninterrupted_run(method, tmp_path):
+    kw = dict(method=method, budget=700, rng=4, vectorized=True, pop_size=12)
+    full = metaopt.minimize(sphere, BOUNDS, **kw)
+    path = tmp_path / "run.ckpt"
+    part = metaopt.minimize(sphere, BOUNDS, maxiter=9, checkpoint=path, **kw)
+    assert part.nit == 9 and path.exists()
+    resumed = metaopt.minimize(sphere, BOUNDS, resume=path, **kw)
+    same(full, resumed)
+
+
+def test_checkpoints_are_written_periodically_and_atomically(tmp_path):
+    path = tmp_path / "run.ckpt"
+    seen = []
+
+    def watch(res):
+        if res.nit % 3 == 0:
+            seen.append(load_checkpoint(path)["optimizer"].nit)
+
+    metaopt.minimize(sphere, BOUNDS, method="de", budget=300, rng=0, vectorized=True,
+                     pop_size=10, checkpoint=path, checkpoint_every=3, callback=watch)
+    assert seen == list(range(3, 30, 3))  # every 3 generations, before the callback sees it
+    assert load_checkpoint(path)["optimizer"].nit == 30  # and when the run ends
+    assert [p.name for p in tmp_path.iterdir()] == ["run.ckpt"]  # no temporary file left
+
+
+def test_run_killed_with_sigkill_resumes_to_the_same_result(tmp_path):
+    path = tmp_path / "killed.ckpt"
+    proc = subprocess.Popen([sys.executable, "-m", "tests.checkpoint_job", str(path)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        nfev = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            if path.exists():
+                try:
+                    nfev = load_checkpoint(path)["optimizer"].nfev
+                except CheckpointError:
+                    nfev = 0  # never expected (writes are atomic), but do not crash the test
+                if nfev >= job.BUDGET // 4:
+                    break
+            time.sleep(0.05)
+        assert proc.poll() is None, f"the job ended early: {proc.stderr.read().decode()}"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    saved = load_checkpoint(path)["optimizer"].nfev
+    assert job.BUDGET // 4 <= saved < job.BUDGET
+    resumed = metaopt.minimize(job.rastrigin, job.BOUNDS, resume=path, **job.OPTIONS)
+    uninterrupted = metaopt.minimize(job.rastrigin, job.BOUNDS, **job.OPTIONS)
+    np.testing.assert_array_equal(resumed.x, uninterrupted.x)
+    assert resumed.fun == uninterrupted.fun and resumed.nfev == uninterrupted.nfev == job.BUDGET
+
+
+def write(path, data):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "good.ckpt"
+    metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0, vectorized=True,
+                     pop_size=10, checkpoint=path)
+    return path
+
+
+def resume(path, method="de"):
+    return metaopt.minimize(sphere, BOUNDS, method=method, budget=200, rng=0, vectorized=True,
+                            pop_size=10, resume=path)
+
+
+def test_corrupt_checkpoint_is_a_clear_error(good, tmp_path):
+    data = bytearray(good.read_bytes())
+    data[-10] ^= 0xFF
+    with pytest.raises(CheckpointError, match="corrupt: its checksum"):
+        resume(write(tmp_path / "flipped.ckpt", bytes(data)))
+    with pytest.raises(CheckpointError, match="not a metaopt checkpoint"):
+        resume(write(tmp_path / "other.ckpt", b"hello"))
+    with pytest.raises(CheckpointError, match="truncated"):
+        resume(write(tmp_path / "short.ckpt", good.read_bytes()[:22]))
+    with pytest.raises(CheckpointError, match="corrupt"):
+        resume(write(tmp_path / "cut.ckpt", good.read_bytes()[:-5]))
+    with pytest.raises(CheckpointError, match="no such checkpoint"):
+        resume(tmp_path / "missing.ckpt")
+
+
+def test_other_format_version_is_refused(good, tmp_path):
+    data = good.read_bytes().replace(b"\n1\n", b"\n99\n", 1)
+    with pytest.raises(CheckpointError, match="format version 99"):
+        resume(write(tmp_path / "v99.ckpt", data))
+
+
+def test_foreign_checkpoint_is_refused(good, tmp_path):
+    with pytest.raises(CheckpointError, match="holds a run of DE .* asks for LSHADE"):
+        resume(good, method="lshade")
+    with pytest.raises(CheckpointError, match="over"):
+        metaopt.minimize(sphere, [(-4.0, 4.0)] * 5, method="de", budget=200, vectorized=True,
+                         pop_size=10, resume=good)
+    payload = pickle.dumps({"something": "else"})
+    import hashlib
+
+    data = b"METAOPT-CHECKPOINT\n1\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" \
+        + payload
+    with pytest.raises(CheckpointError, match="does not hold a metaopt run"):
+        resume(write(tmp_path / "foreign.ckpt", data))
+
+
+def test_checkpoint_argument_checks(tmp_path):
+    with pytest.raises(TypeError, match="checkpoint must be a file path"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=100, vectorized=True, pop_size=10,
+                         checkpoint=3)
+    with pytest.raises(ValueError, match="checkpoint_every must be >= 1"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=100, vectorized=True, pop_size=10,
+                         checkpoint=tmp_path / "c", checkpoint_every=0)
+
+
+def test_resume_with_a_budget_below_the_spent_one(good):
+    with pytest.raises(ValueError, match="below the 100 evaluations"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=50, vectorized=True, pop_size=10,
+                         resume=good)
