@@ -200,6 +200,7 @@ class BatchEvaluator:
         self.client = client
         self._parallel = None
         self._executor = None
+        self._owns_executor = False
         self.nfail = 0
 
     @property
@@ -241,6 +242,8 @@ class BatchEvaluator:
             values, failures = evaluate_rows(self.evaluator, sub)
         elif self.timeout is not None:
             values, failures = self._with_timeout(sub)
+        elif self.backend == "processes":
+            values, failures = self._with_pool(sub)
         else:
             values, failures = self._with_joblib(sub)
         out[rows] = values
@@ -289,13 +292,41 @@ class BatchEvaluator:
         failures = [f for (a, _), (_, fs) in zip(chunks, results) for f in _offset(fs, a)]
         return values, failures
 
+    # -- processes: chunks on the run's own loky pool ----------------------------------------
+    def _with_pool(self, X):
+        """Chunks submitted straight to the pool: per generation this costs about a
+        millisecond, where a joblib.Parallel call costs several."""
+        executor = self._shared_pool()
+        per_worker = 1 if self.evaluator.mode != "scalar" else 2
+        n_chunks = max(1, min(X.shape[0], self.capacity * per_worker))
+        bounds = np.linspace(0, X.shape[0], n_chunks + 1).astype(int)
+        chunks = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        futures = [executor.submit(evaluate_rows, self.evaluator, X[a:b]) for a, b in chunks]
+        values = np.full(X.shape[0], np.nan)
+        failures = []
+        for (a, b), future in zip(chunks, futures):
+            try:
+                values[a:b], fs = future.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its rows
+                fs = [Failure.from_exception(i, exc) for i in range(b - a)]
+            failures.extend(_offset(fs, a))
+        return values, failures
+
     # -- processes with a per-evaluation timeout -------------------------------------------------
+    def _shared_pool(self):
+        """joblib's reusable process pool (loky, cloudpickle): the one joblib.Parallel runs on,
+        kept warm across runs."""
+        from joblib.executor import get_memmapping_executor
+
+        return get_memmapping_executor(self.capacity)
+
     def _loky(self):
         """A process pool of this run's own (joblib's loky, cloudpickle), apart from joblib's
         shared one, so that a hung worker can be killed without touching other pools."""
         from joblib.externals.loky import ProcessPoolExecutor
 
         self._executor = ProcessPoolExecutor(max_workers=self.capacity)
+        self._owns_executor = True
         # Start every worker and unpickle the objective there before any deadline runs, so
         # that a timeout measures the evaluation, not the worker's start-up.
         warm = [self._executor.submit(_ready, self.evaluator) for _ in range(self.capacity)]
@@ -364,7 +395,7 @@ class BatchEvaluator:
             elif self.capacity == 1:
                 self._executor = _InlineExecutor()
             else:
-                self._loky()
+                self._executor = self._shared_pool()
         return self._executor.submit(evaluate_rows, self.evaluator, X)
 
     @staticmethod
@@ -388,11 +419,12 @@ class BatchEvaluator:
 
     def close(self):
         """Release the worker pool."""
-        if self._executor is not None and not isinstance(self._executor, _InlineExecutor):
-            self._executor.shutdown(wait=False, kill_workers=True) if not isinstance(
-                self._executor, cf.ThreadPoolExecutor) else self._executor.shutdown(
-                wait=False, cancel_futures=True)
+        if isinstance(self._executor, cf.ThreadPoolExecutor):
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        elif self._executor is not None and self._owns_executor:
+            self._executor.shutdown(wait=False, kill_workers=True)
         self._executor = None
+        self._owns_executor = False
         if self._parallel is not None:
             self._parallel.__exit__(None, None, None)
             self._parallel = None

@@ -33,6 +33,8 @@ class Real:
         self.high = _finite_number(high, "high", "Real")
         if not self.low < self.high:
             raise ValueError(f"Real: low must be < high, got low={low!r}, high={high!r}")
+        if not math.isfinite(self.high - self.low):
+            raise ValueError(f"Real: high - low overflows, got low={low!r}, high={high!r}")
         if not isinstance(log, bool):
             raise TypeError(f"Real: log must be a bool, got log={log!r}")
         if log and self.low <= 0:
@@ -248,6 +250,11 @@ def _bounds_array(bounds):
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise ValueError(f"bounds[{j}] needs low < high, got low={arr[j, 0]!r}, high={arr[j, 1]!r}")
+    with np.errstate(over="ignore"):
+        bad = ~np.isfinite(arr[:, 1] - arr[:, 0])
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"bounds[{j}] is wider than a float can hold: {tuple(arr[j])}")
     return arr
 
 
