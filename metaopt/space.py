@@ -157,6 +157,9 @@ class Space:
             [v.high if v.kind == "integer" else len(v.options) - 1
              for v in self.variables if v.kind != "real"], dtype=float)
         self.all_linear_real = self._log.size == 0 and self._discrete.size == 0
+        # Rounding is monotonic, so U <= 1 decodes to at most low + width: clip only if that
+        # can exceed high.
+        self._may_overshoot = bool(np.any(self.low + self.width > self.high))
         self._log_low = np.array([self.variables[j].low for j in self._log])
         self._log_high = np.array([self.variables[j].high for j in self._log])
 
@@ -172,9 +175,10 @@ class Space:
 
         Integers come out as whole numbers and choices as option indices.
         """
-        X = U * self.width + self.low
-        # low + 1 * (high - low) can round above high: values must respect the bounds.
-        np.minimum(X, self.high, out=X)
+        X = U * self.width
+        X += self.low
+        if self._may_overshoot:  # low + 1 * (high - low) can round above high
+            np.minimum(X, self.high, out=X)
         if self.all_linear_real:
             return X
         if self._log.size:

@@ -147,3 +147,19 @@ def test_bad_policy_arguments(kwargs, exc, words):
     with pytest.raises(exc) as info:
         metaopt.minimize(lambda x: 0.0, BOUNDS, method="de", budget=100, pop_size=10, **kwargs)
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("policy", ["raise", "inf", "retry"])
+def test_nan_is_plus_inf_under_every_policy(policy):
+    def f(x):
+        return np.nan if x[1] < 0 else float(np.sum(x**2))
+
+    res = metaopt.minimize(f, BOUNDS, method="lshade", budget=300, rng=0, pop_size=12,
+                           on_error=policy)
+    assert res.nfev == 300 and res.nfail == 0 and res.x[1] >= 0 and np.isfinite(res.fun)
+
+
+def test_hang_under_retry_is_tried_again_then_counted():
+    res = metaopt.minimize(hangs_in_corner, BOUNDS, method="de", budget=20, rng=0, pop_size=10,
+                           workers=2, timeout=0.5, on_error="retry", retries=1)
+    assert res.nfev == 20 and res.nfail > 0 and res.x[0] <= 3.5

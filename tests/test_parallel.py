@@ -95,3 +95,20 @@ def test_bad_parallel_options(kwargs, exc, words):
     with pytest.raises(exc) as info:
         metaopt.minimize(lambda x: 0.0, BOUNDS, **args)
     assert words in str(info.value)
+
+
+def test_ask_tell_driver_takes_workers_and_resume(tmp_path):
+    fun = shifted_sphere(0.3)
+    serial = metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=2), fun, budget=240)
+    parallel = metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=2), fun, budget=240,
+                           workers=2)
+    np.testing.assert_array_equal(serial.x, parallel.x)
+    path = tmp_path / "driver.ckpt"
+    metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=2), fun, budget=240, maxiter=7,
+                checkpoint=path)
+    resumed = metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=99), fun, budget=240,
+                          resume=path)
+    np.testing.assert_array_equal(serial.x, resumed.x)
+    assert resumed.nfev == 240
+    with pytest.raises(TypeError, match="optimizer must be a metaopt Optimizer"):
+        metaopt.run("de", fun)

@@ -2,7 +2,8 @@
 
 Algorithms search the unit cube ``[0, 1]^dim``; :class:`Optimizer` decodes what they ask into
 variable values, sanitises what users tell (NaN and inf count as +inf), keeps the best point,
-the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U, f)``.
+the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U, f)``;
+``f`` may be the caller's own array, so they copy what they keep.
 """
 
 import math
@@ -83,10 +84,8 @@ class Optimizer:
                 f"tell: fX must have shape (k,) with 0 < k <= {U.shape[0]} matching the rows of X "
                 f"({n}), got fX of shape {f.shape}"
             )
-        if not math.isfinite(f.sum()):  # cheap test first; the sum is finite iff no NaN/inf
+        if not math.isfinite(f.sum()):  # a finite sum rules out NaN and inf in one pass
             f = np.where(np.isfinite(f), f, np.inf)
-        elif f is fX:
-            f = f.copy()  # never keep a reference to the caller's array
         self._pending = None
         if n < U.shape[0]:
             U = U[:n]
