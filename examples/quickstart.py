@@ -27,6 +27,11 @@ def main():
     args = parser.parse_args()
 
     func = make_function("rastrigin", 10, rng=42, shift=True)
+    t = time.perf_counter()
+    for method in METHODS:  # compile the Numba kernels (cached on disk after the first time)
+        metaopt.minimize(func, func.bounds, method=method, budget=400, rng=0, vectorized=True,
+                         pop_size=20)
+    print(f"(kernels compiled or loaded from cache in {time.perf_counter() - t:.1f} s)\n")
     print(f"Minimizing {func!r} with {args.budget:,} evaluations per method "
           f"(global minimum {func.f_opt:g})\n")
     print(f"{'method':<34} {'best f':>12} {'evaluations':>12} {'time':>8}")
