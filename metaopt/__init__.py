@@ -11,10 +11,11 @@ from .engine import run
 from .evaluation import EvaluationError
 from .minimize import minimize
 from .result import History, Result
-from .space import Choice, Integer, Real, Space
+from .space import Binary, Choice, Integer, Permutation, Real, Space
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer", "Choice", "Result", "History", "Optimizer",
+__all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer", "Choice",
+           "Binary", "Permutation", "Result", "History", "Optimizer",
            "REGISTRY", "RandomSearch", "LatinHypercubeSearch", "SobolSearch", "DE", "JADE",
            "SHADE", "LSHADE", "__version__"]

@@ -72,6 +72,8 @@ class Evaluator:
 
     def __call__(self, X):
         n = X.shape[0]
+        if self.space.integer_valued:  # bits and permutations arrive as integer arrays
+            X = X.astype(np.int64)
         if self.jitted:
             return self._loop(np.ascontiguousarray(X))
         if self.vectorized:
@@ -91,8 +93,11 @@ class Evaluator:
         return f
 
     def rows(self, X):
-        """What a scalar objective receives for each row: dicts over a named Space, else rows."""
-        return self.space.to_dicts(X) if self.pass_dicts else X
+        """What a scalar objective receives for each row: dicts over a named Space, else rows
+        (integer arrays for Binary and Permutation spaces)."""
+        if self.pass_dicts:
+            return self.space.to_dicts(X)
+        return X.astype(np.int64) if self.space.integer_valued else X
 
     def __getstate__(self):
         # The compiled loop is rebuilt where the evaluator lands (a worker process).

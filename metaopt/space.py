@@ -1,5 +1,7 @@
 """Search spaces: typed variables mapped to and from the unit cube that algorithms search.
 
+Real, Integer and Choice take one column each; Binary(n) and Permutation(n) take n.
+
 Every algorithm works on points of ``[0, 1]^dim``; a :class:`Space` turns such points into the
 values an objective receives (``decode``) and back (``encode``). Reals may be log-scaled;
 integers and choices decode by flooring, so what an objective receives is always valid.
@@ -10,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Real", "Integer", "Choice", "Space", "as_space"]
+__all__ = ["Real", "Integer", "Choice", "Binary", "Permutation", "Space", "as_space"]
 
 
 def _finite_number(value, name, owner):
@@ -80,7 +82,43 @@ class Choice:
         return f"Choice({self.options!r})"
 
 
-_VARIABLE_TYPES = (Real, Integer, Choice)
+def _check_length(n, owner):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{owner}: n must be an int, got n={n!r}")
+    if n < 2:
+        raise ValueError(f"{owner}: n must be >= 2, got n={n!r}")
+    return int(n)
+
+
+class Binary:
+    """``n`` bits; the objective receives an integer array of 0s and 1s."""
+
+    kind = "binary"
+
+    def __init__(self, n):
+        self.size = _check_length(n, "Binary")
+
+    def __repr__(self):
+        return f"Binary({self.size})"
+
+
+class Permutation:
+    """A permutation of ``0..n-1``; the objective receives it as an integer array.
+
+    On the unit cube it is a random-key encoding (Bean 1994): the permutation is the argsort
+    of the n keys, so real-coded algorithms can search it too.
+    """
+
+    kind = "permutation"
+
+    def __init__(self, n):
+        self.size = _check_length(n, "Permutation")
+
+    def __repr__(self):
+        return f"Permutation({self.size})"
+
+
+_VARIABLE_TYPES = (Real, Integer, Choice, Binary, Permutation)
 
 
 class Space:
@@ -126,7 +164,7 @@ class Space:
                 )
         self.names = names
         self.variables = values
-        self.dim = len(values)
+        self.dim = sum(v.size for v in values)
         self._compile()
 
     @classmethod
@@ -137,31 +175,55 @@ class Space:
         return space
 
     def _compile(self):
-        kinds = np.array([v.kind for v in self.variables])
-        self.kinds = tuple(kinds)
-        self.low = np.zeros(self.dim)
-        self.high = np.ones(self.dim)
-        for j, v in enumerate(self.variables):
+        self.kinds = tuple(v.kind for v in self.variables)
+        self.slices = []
+        low, high, log, discrete, top, perms = [], [], [], [], [], []
+        start = 0
+        for v in self.variables:
+            cols = slice(start, start + v.size)
+            self.slices.append(cols)
             if v.kind == "real":
-                self.low[j], self.high[j] = (
-                    (math.log(v.low), math.log(v.high)) if v.log else (v.low, v.high)
-                )
-            elif v.kind == "integer":
-                self.low[j], self.high[j] = v.low, v.high + 1
-            else:
-                self.low[j], self.high[j] = 0, len(v.options)
+                low.append(math.log(v.low) if v.log else v.low)
+                high.append(math.log(v.high) if v.log else v.high)
+                if v.log:
+                    log.append(start)
+            elif v.kind == "permutation":
+                low += [0.0] * v.size
+                high += [1.0] * v.size
+                perms.append(cols)
+            else:  # integer, choice, binary: floor of an affine map, capped at the top value
+                levels = {"integer": lambda v: (v.low, v.high + 1),
+                          "choice": lambda v: (0, len(v.options)),
+                          "binary": lambda v: (0, 2)}[v.kind](v)
+                low += [levels[0]] * v.size
+                high += [levels[1]] * v.size
+                discrete += range(start, start + v.size)
+                top += [levels[1] - 1] * v.size
+            start += v.size
+        self.low, self.high = np.array(low, float), np.array(high, float)
         self.width = self.high - self.low
-        self._log = np.flatnonzero([v.kind == "real" and v.log for v in self.variables])
-        self._discrete = np.flatnonzero(kinds != "real")
-        self._top = np.array(
-            [v.high if v.kind == "integer" else len(v.options) - 1
-             for v in self.variables if v.kind != "real"], dtype=float)
-        self.all_linear_real = self._log.size == 0 and self._discrete.size == 0
+        self._log = np.array(log, dtype=np.int64)
+        self._discrete = np.array(discrete, dtype=np.int64)
+        self._top = np.array(top, dtype=float)
+        self._perms = perms
+        in_perm = np.zeros(self.dim, bool)
+        for cols in perms:
+            in_perm[cols] = True
+        self._box_columns = np.flatnonzero(~in_perm)
+        self.all_linear_real = all(v.kind == "real" and not v.log for v in self.variables)
         # Rounding is monotonic, so U <= 1 decodes to at most low + width: clip only if that
         # can exceed high.
         self._may_overshoot = bool(np.any(self.low + self.width > self.high))
-        self._log_low = np.array([self.variables[j].low for j in self._log])
-        self._log_high = np.array([self.variables[j].high for j in self._log])
+        self._log_low = np.array([self._variable_at(j).low for j in self._log])
+        self._log_high = np.array([self._variable_at(j).high for j in self._log])
+        #: Objectives over Binary and Permutation variables only receive integer arrays.
+        self.integer_valued = all(v.kind in ("binary", "permutation") for v in self.variables)
+
+    def _variable_at(self, column):
+        for var, cols in zip(self.variables, self.slices):
+            if cols.start <= column < cols.stop:
+                return var
+        raise IndexError(column)
 
     def __repr__(self):
         inner = ", ".join(f"{n!r}: {v!r}" for n, v in zip(self.names, self.variables))
@@ -185,6 +247,8 @@ class Space:
             X[:, self._log] = np.clip(np.exp(X[:, self._log]), self._log_low, self._log_high)
         if self._discrete.size:
             X[:, self._discrete] = np.minimum(np.floor(X[:, self._discrete]), self._top)
+        for cols in self._perms:
+            X[:, cols] = np.argsort(U[:, cols], axis=1, kind="stable")
         return X
 
     def encode(self, X):
@@ -199,16 +263,27 @@ class Space:
             X[:, self._log] = np.log(X[:, self._log])
         if self._discrete.size:
             X[:, self._discrete] = np.floor(X[:, self._discrete]) + 0.5
-        return (X - self.low) / self.width
+        U = (X - self.low) / self.width
+        for cols in self._perms:  # random keys that sort into the given permutation
+            perm = X[:, cols].astype(np.int64)
+            n = perm.shape[1]
+            keys = np.empty(perm.shape)
+            np.put_along_axis(keys, perm, (np.arange(n) + 0.5) / n, axis=1)
+            U[:, cols] = keys
+        return U
 
     def contains(self, X):
         """Whether each row of value array ``X`` lies in the space (discrete values whole)."""
         X = np.asarray(X, dtype=float)
         U = (X if not self._log.size else self._apply_log(X)) - self.low
-        inside = np.all((U >= 0) & (U <= self.width), axis=1)
+        box = self._box_columns
+        inside = np.all((U[:, box] >= 0) & (U[:, box] <= self.width[box]), axis=1)
         if self._discrete.size:
             d = X[:, self._discrete]
             inside &= np.all((d == np.floor(d)) & (d <= self._top), axis=1)
+        for cols in self._perms:
+            n = cols.stop - cols.start
+            inside &= np.all(np.sort(X[:, cols], axis=1) == np.arange(n), axis=1)
         return inside
 
     def _apply_log(self, X):
@@ -220,13 +295,16 @@ class Space:
     def to_dict(self, x):
         """Turn one value row into ``{name: value}`` with Python ints and the chosen options."""
         out = {}
-        for name, var, value in zip(self.names, self.variables, x):
+        for name, var, cols in zip(self.names, self.variables, self.slices):
+            value = x[cols]
             if var.kind == "real":
-                out[name] = float(value)
+                out[name] = float(value[0])
             elif var.kind == "integer":
-                out[name] = int(value)
+                out[name] = int(value[0])
+            elif var.kind == "choice":
+                out[name] = var.options[int(value[0])]
             else:
-                out[name] = var.options[int(value)]
+                out[name] = np.asarray(value, dtype=np.int64)
         return out
 
     def to_dicts(self, X):

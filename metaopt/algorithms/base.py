@@ -32,8 +32,9 @@ class Optimizer:
         (L-SHADE's population reduction) read it, others ignore it.
     """
 
-    #: Variable kinds the algorithm can search.
-    supports = ("real", "integer", "choice")
+    #: Variable kinds the algorithm can search. Algorithms on the unit cube search them all:
+    #: bits by thresholds, permutations by random keys.
+    supports = ("real", "integer", "choice", "binary", "permutation")
 
     def __init__(self, bounds, *, rng=None, budget=None):
         self.space = as_space(bounds)
