@@ -177,7 +177,7 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
             if opt._pending is None:
                 X = opt.ask()
             else:  # resumed in the middle of a batch
-                X = opt.space.decode(opt._pending)
+                X = opt._values(opt._pending)
             X = X[: termination.budget - opt.nfev]
             values, done = (None, None) if pending is None else pending
             try:
@@ -223,7 +223,7 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
         while stop is None:
             while len(in_flight) < evaluations.capacity and submitted < termination.budget:
                 key, u = opt.ask_one()
-                x = opt.space.decode(u[None, :])
+                x = opt._values(u[None, :])
                 in_flight[evaluations.submit(x)] = (key, u, x, 0)
                 submitted += 1
             for future in evaluations.wait_first(in_flight):

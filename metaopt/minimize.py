@@ -70,7 +70,10 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     budget = check_int("budget", budget, minimum=1)
     if init is not None:
         options["init"] = init
-    _check_options(cls, method, options)
+    accepted = _check_options(cls, method, options)
+    if "distances" in accepted and "distances" not in options and hasattr(fun, "distances"):
+        # A problem that knows its distance matrix (problems.TSP) lends it to local searches.
+        options["distances"] = fun.distances
     opt = cls(space, rng=rng, budget=budget, **options)
     return run(opt, fun, budget=budget, vectorized=vectorized, callback=callback,
                workers=workers, backend=backend, client=client, on_error=on_error,
@@ -90,3 +93,4 @@ def _check_options(cls, method, options):
         raise TypeError(
             f"unknown option(s) {unknown} for method={method!r}; it accepts {sorted(accepted)}"
         )
+    return accepted

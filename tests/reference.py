@@ -103,3 +103,43 @@ def adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z_CR):
     q = c + (1 - u_F) * (1 - c)
     F = np.minimum(m_F + 0.1 * np.tan(np.pi * (q - 0.5)), 1.0)
     return F, CR
+
+
+# -- permutations -------------------------------------------------------------------------------
+def order_crossover(first, second, cuts):
+    out = []
+    for p1, p2, (a, b) in zip(first, second, cuts):
+        n = len(p1)
+        child = [None] * n
+        child[a:b] = p1[a:b]
+        kept = set(p1[a:b])
+        fill = [v for v in np.roll(p2, -b) if v not in kept]
+        for slot, value in zip([(b + t) % n for t in range(n - (b - a))], fill):
+            child[slot] = value
+        out.append(child)
+    return np.array(out)
+
+
+def pmx_crossover(first, second, cuts):
+    out = []
+    for p1, p2, (a, b) in zip(first, second, cuts):
+        child = list(p2)
+        child[a:b] = p1[a:b]
+        segment = set(p1[a:b])
+        mapping = {p1[k]: p2[k] for k in range(a, b)}
+        for k in list(range(0, a)) + list(range(b, len(p1))):
+            value = p2[k]
+            while value in segment:
+                value = mapping[value]
+            child[k] = value
+        out.append(child)
+    return np.array(out)
+
+
+def double_bridge(tours, cuts):
+    return np.array([np.concatenate([t[:c1], t[c2:c3], t[c1:c2], t[c3:]])
+                     for t, (c1, c2, c3) in zip(tours, cuts)])
+
+
+def tour_length(D, tour):
+    return sum(D[tour[i], tour[(i + 1) % len(tour)]] for i in range(len(tour)))

@@ -2,6 +2,7 @@
 
 from .base import Optimizer, PopulationOptimizer
 from .de import DE
+from .ils import ILS
 from .jade import JADE
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
@@ -14,6 +15,7 @@ REGISTRY = {
     "jade": JADE,
     "shade": SHADE,
     "lshade": LSHADE,
+    "ils": ILS,
 }
 
 
@@ -30,4 +32,4 @@ def get_algorithm(method):
 
 
 __all__ = ["REGISTRY", "get_algorithm", "Optimizer", "PopulationOptimizer", "RandomSearch",
-           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE"]
+           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS"]

@@ -35,6 +35,8 @@ class Optimizer:
     #: Variable kinds the algorithm can search. Algorithms on the unit cube search them all:
     #: bits by thresholds, permutations by random keys.
     supports = ("real", "integer", "choice", "binary", "permutation")
+    #: True when ``_ask`` returns variable values (tours, bits) rather than unit-cube points.
+    native = False
 
     def __init__(self, bounds, *, rng=None, budget=None):
         self.space = as_space(bounds)
@@ -67,7 +69,7 @@ class Optimizer:
             raise RuntimeError("ask() called twice: tell() the previous batch first")
         U = self._ask()
         self._pending = U
-        return self.space.decode(U)
+        return U.copy() if self.native else self.space.decode(U)
 
     def tell(self, X, fX):
         """Report the objective values ``fX`` of the batch ``X`` from the last ``ask()``.
@@ -125,14 +127,17 @@ class Optimizer:
     @property
     def x(self):
         """The best point so far, in variable values (None before the first tell)."""
-        return None if self._best_u is None else self.space.decode(self._best_u[None, :])[0]
+        return None if self._best_u is None else self._values(self._best_u[None, :])[0]
+
+    def _values(self, U):
+        return U.copy() if self.native else self.space.decode(U)
 
     def result(self, success=True, message="ask/tell run"):
         """The run so far as a :class:`Result`."""
         pop_u, pop_f = self._population()
         res = Result(
             x=self.x, fun=self.best_fun, nfev=self.nfev, nit=self.nit, success=success,
-            message=message, population=self.space.decode(pop_u), population_fun=pop_f.copy(),
+            message=message, population=self._values(pop_u), population_fun=pop_f.copy(),
             history=self.history,
         )
         if self.space.named and res.x is not None:

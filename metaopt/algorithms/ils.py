@@ -1,0 +1,266 @@
+"""Iterated local search (H. R. Lourenco, O. C. Martin, T. Stuetzle, "Iterated Local Search",
+Handbook of Metaheuristics, 2003): local search, perturbation, acceptance, repeated."""
+
+import math
+
+import numpy as np
+
+from .._checks import check_choice, check_int, check_real
+from ..kernels import permutation as KP
+from ..sampling import make_sampler
+from .base import Optimizer
+
+__all__ = ["ILS"]
+
+ACCEPTANCE = ("better", "always")
+
+
+class ILS(Optimizer):
+    """Iterated local search for permutations (tours), bit strings and everything else.
+
+    What it searches decides how:
+
+    - A ``Permutation(n)`` with a distance matrix (``distances=``, filled in by
+      ``minimize`` when the objective has a ``distances`` attribute, as ``problems.TSP`` does):
+      2-opt + Or-opt local search on nearest-neighbour candidate lists with don't-look bits,
+      computed from move deltas inside one kernel, and the double-bridge kick (Martin, Otto &
+      Felten 1991). Each walker's tour is evaluated by the objective once per iteration (nfev);
+      the move deltas are counted apart, in ``Result.ndelta``.
+    - A ``Permutation`` without distances: each batch evaluates ``pop_size`` random segment
+      reversals of the current tour; after ``patience`` batches without improvement the tour is
+      a local optimum, and a double bridge kicks it.
+    - A space of ``Binary`` variables: batches of single-bit flips and of swaps of a set bit
+      with a clear one; the kick flips ``kick_bits`` random bits.
+    - Any other space: a compass (pattern) search on the unit cube, ``+-step`` along each
+      coordinate, halving the step when no move improves, until ``min_step``; the kick is a
+      Gaussian step of scale ``kick_scale``.
+
+    Acceptance: "better" keeps the new local optimum when it improves the walker's current one;
+    "always" moves anyway (a random walk over local optima). ``restart_after`` iterations
+    without improvement restart a walker from a random point.
+
+    Parameters
+    ----------
+    bounds : Space, variable, or (low, high) pairs
+    pop_size : int
+        Tours: independent walkers per batch (default 1). Otherwise: neighbours per batch
+        (default ``min(2 * dim, 64)``).
+    distances : (n, n) array, optional
+    neighbors : int, default 10
+        Candidate list length.
+    max_segment : int, default 3
+        Longest Or-opt segment.
+    acceptance : {"better", "always"}
+    restart_after : int, optional
+    patience, kick_bits, step, min_step, kick_scale : the neighbourhood modes' settings
+    rng, budget : as for every algorithm
+    """
+
+    def __init__(self, bounds, *, pop_size=None, distances=None, neighbors=10, max_segment=3,
+                 acceptance="better", restart_after=None, patience=None, kick_bits=3,
+                 step=0.2, min_step=1e-7, kick_scale=0.1, rng=None, budget=None):
+        super().__init__(bounds, rng=rng, budget=budget)
+        kinds = set(self.space.kinds)
+        single_perm = self.space.kinds == ("permutation",)
+        if distances is not None and single_perm:
+            self.mode = "tour"
+        elif single_perm:
+            self.mode = "permutation"
+        elif kinds == {"binary"}:
+            self.mode = "binary"
+        elif "permutation" in kinds:
+            raise ValueError("ILS searches a Permutation on its own, not mixed with other "
+                             f"variables; got {self.space!r}")
+        else:
+            self.mode = "continuous"
+        default_pop = 1 if self.mode == "tour" else min(2 * self.dim, 64)
+        self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
+                                  minimum=1)
+        self.acceptance = check_choice("acceptance", acceptance, ACCEPTANCE)
+        self.restart_after = check_int("restart_after", restart_after, minimum=1,
+                                       allow_none=True)
+        self.max_segment = check_int("max_segment", max_segment, minimum=0, maximum=3)
+        self.kick_bits = check_int("kick_bits", kick_bits, minimum=1)
+        self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
+        self.min_step = check_real("min_step", min_step, 0.0, low_open=True)
+        self.kick_scale = check_real("kick_scale", kick_scale, 0.0, low_open=True)
+        n_neighbors = check_int("neighbors", neighbors, minimum=1)
+        self.ndelta = 0
+        self.native = self.mode != "continuous"  # tours and bits are handed out as values
+        if self.mode == "tour":
+            D = np.ascontiguousarray(distances, dtype=float)
+            if D.shape != (self.dim, self.dim):
+                raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), "
+                                 f"got {D.shape}")
+            self.distances = D
+            self.neighbors = KP.neighbor_lists(D, n_neighbors)
+        neighbourhood = {"permutation": self.dim * (self.dim - 1) // 2,
+                         "binary": self.dim + self.dim**2 // 4,
+                         "continuous": 2 * self.dim, "tour": 1}[self.mode]
+        self.patience = check_int(
+            "patience", patience if patience is not None
+            else max(1, math.ceil(neighbourhood / self.pop_size)), minimum=1)
+        self.current = None      # the walkers' current local optima (values), (walkers, dim)
+        self.current_f = None
+        self.stale = None        # iterations without improvement, per walker
+        self._x = None           # neighbourhood modes: the point whose neighbours are searched
+        self._fx = np.inf
+        self._x_is_new = True    # its value still has to be measured
+        self._stall = 0
+        self._step = self.step0
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def batch_size(self):
+        return self.pop_size
+
+    def _random_points(self, m):
+        if self.mode in ("tour", "permutation"):
+            return np.argsort(self.rng.random((m, self.dim)), axis=1).astype(float)
+        if self.mode == "binary":
+            return (self.rng.random((m, self.dim)) < 0.5).astype(float)
+        return make_sampler("random", self.dim, self.rng).random(m)
+
+    def _ask(self):
+        if self.mode == "tour":
+            return self._ask_tours()
+        if self._x is None:
+            return self._random_points(self.pop_size)
+        neighbours = self._neighbours(self._x, self.pop_size - int(self._x_is_new))
+        if self._x_is_new:
+            return np.vstack([self._x[None, :], neighbours])
+        return neighbours
+
+    def _tell(self, X, f):
+        if self.mode == "tour":
+            return self._tell_tours(X, f)
+        if self._x is None:  # the first batch: random points, the best one starts
+            i = int(np.argmin(f))
+            self._x, self._fx, self._x_is_new = X[i].copy(), f[i], False
+            self.current, self.current_f = self._x[None, :].copy(), np.array([f[i]])
+            self.stale = np.zeros(1, np.int64)
+            return
+        if self._x_is_new:
+            self._fx, X, f = f[0], X[1:], f[1:]
+            self._x_is_new = False
+        if f.size and f.min() < self._fx:
+            i = int(np.argmin(f))
+            self._x, self._fx, self._stall = X[i].copy(), f[i], 0
+            return
+        self._stall += 1
+        if self.mode == "continuous" and self._stall >= self.patience:
+            self._step /= 2.0
+            self._stall = 0
+            if self._step >= self.min_step:
+                return
+        elif self._stall < self.patience:
+            return
+        self._local_optimum_reached()
+
+    def _local_optimum_reached(self):
+        improved = self._fx < self.current_f[0]
+        if improved or self.acceptance == "always":
+            self.current[0], self.current_f[0] = self._x, self._fx
+        self.stale[0] = 0 if improved else self.stale[0] + 1
+        if self.restart_after is not None and self.stale[0] >= self.restart_after:
+            start, self.stale[0] = self._random_points(1)[0], 0
+            self.current_f[0] = np.inf
+        else:
+            start = self._kick(self.current[0])
+        self._x, self._fx, self._x_is_new = start, np.inf, True
+        self._stall, self._step = 0, self.step0
+
+    # -- neighbourhoods ----------------------------------------------------------------------
+    def _neighbours(self, x, m):
+        m = max(m, 1)
+        if self.mode == "permutation":
+            P = np.repeat(x[None, :].astype(np.int64), m, axis=0)
+            positions = self._distinct_pairs(m)
+            return KP.reverse_mutation(P, positions).astype(float)
+        if self.mode == "binary":
+            # Half single-bit flips, half swaps of a set bit with a clear one: a swap keeps the
+            # number of ones, the move a capacity-bound problem (a knapsack) needs.
+            B = np.repeat(x[None, :], m, axis=0)
+            rows = np.arange(m)
+            flips = self.rng.integers(0, self.dim, m)
+            B[rows, flips] = 1.0 - B[rows, flips]
+            ones, zeros = np.flatnonzero(x > 0.5), np.flatnonzero(x < 0.5)
+            if ones.size and zeros.size:
+                swap = rows[self.rng.random(m) < 0.5]
+                B[swap] = x
+                B[swap, ones[self.rng.integers(0, ones.size, swap.size)]] = 0.0
+                B[swap, zeros[self.rng.integers(0, zeros.size, swap.size)]] = 1.0
+            return B
+        # compass search: the 2*dim moves +-step e_j, a random subset when m < 2*dim
+        moves = self.rng.permutation(2 * self.dim)[:m] if m <= 2 * self.dim else \
+            self.rng.integers(0, 2 * self.dim, m)
+        U = np.repeat(x[None, :], len(moves), axis=0)
+        U[np.arange(len(moves)), moves % self.dim] += np.where(moves < self.dim, self._step,
+                                                               -self._step)
+        return np.clip(U, 0.0, 1.0)
+
+    def _distinct_pairs(self, m):
+        a = self.rng.integers(0, self.dim, m)
+        b = (a + 1 + self.rng.integers(0, self.dim - 1, m)) % self.dim
+        return np.stack([a, b], axis=1)
+
+    def _kick(self, x):
+        if self.mode in ("tour", "permutation"):
+            cuts = np.sort(self.rng.choice(np.arange(1, self.dim), 3, replace=False))[None, :]
+            return KP.double_bridge(x[None, :].astype(np.int64), cuts)[0].astype(float)
+        if self.mode == "binary":
+            y = x.copy()
+            flips = self.rng.choice(self.dim, min(self.kick_bits, self.dim), replace=False)
+            y[flips] = 1.0 - y[flips]
+            return y
+        return np.clip(x + self.kick_scale * self.rng.standard_normal(self.dim), 0.0, 1.0)
+
+    # -- tours with a distance matrix ------------------------------------------------------------
+    def _improve(self, tour, active):
+        delta, evaluations = KP.local_search(self.distances, tour, self.neighbors, active,
+                                             self.max_segment)
+        self.ndelta += evaluations
+        return tour
+
+    def _ask_tours(self):
+        tours = np.empty((self.pop_size, self.dim), np.int64)
+        everyone = np.ones(self.dim, np.bool_)
+        for w in range(self.pop_size):
+            if self.current is None or not np.isfinite(self.current_f[w]):
+                tours[w] = self._improve(self.rng.permutation(self.dim), everyone)
+                continue
+            cuts = np.sort(self.rng.choice(np.arange(1, self.dim), 3, replace=False))
+            kicked = KP.double_bridge(self.current[w][None, :].astype(np.int64), cuts[None, :])[0]
+            active = np.zeros(self.dim, np.bool_)
+            # Only the cities at the four changed edges need a fresh look.
+            for c in (0, cuts[0] - 1, cuts[0], cuts[1] - 1, cuts[1], cuts[2] - 1, cuts[2],
+                      self.dim - 1):
+                active[kicked[c]] = True
+            tours[w] = self._improve(kicked, active)
+        return tours.astype(float)
+
+    def _tell_tours(self, X, f):
+        k = f.shape[0]
+        if self.current is None:
+            self.current = np.full((self.pop_size, self.dim), np.nan)
+            self.current_f = np.full(self.pop_size, np.inf)
+            self.stale = np.zeros(self.pop_size, np.int64)
+        for w in range(k):
+            improved = f[w] < self.current_f[w]
+            if improved or self.acceptance == "always":
+                self.current[w], self.current_f[w] = X[w], f[w]
+            self.stale[w] = 0 if improved else self.stale[w] + 1
+            if self.restart_after is not None and self.stale[w] >= self.restart_after:
+                self.current_f[w], self.stale[w] = np.inf, 0
+
+    # -- what the result reports ---------------------------------------------------------------
+    def _population(self):
+        if self.current is None:
+            return np.empty((0, self.dim)), np.empty(0)
+        keep = np.isfinite(self.current_f) & ~np.isnan(self.current).any(axis=1)
+        return self.current[keep], self.current_f[keep]
+
+    def result(self, success=True, message="ask/tell run"):
+        res = super().result(success=success, message=message)
+        res.ndelta = self.ndelta
+        return res
