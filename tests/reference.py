@@ -143,3 +143,52 @@ def double_bridge(tours, cuts):
 
 def tour_length(D, tour):
     return sum(D[tour[i], tour[(i + 1) % len(tour)]] for i in range(len(tour)))
+
+
+# -- genetic operators --------------------------------------------------------------------------
+def tournament(fitness, u):
+    entrants = (u * len(fitness)).astype(int)
+    return entrants[np.arange(len(u)), np.argmin(fitness[entrants], axis=1)]
+
+
+def sbx(first, second, eta, rate, u_pair, u_var, u_beta, u_swap):
+    c1, c2 = first.copy(), second.copy()
+    for i in range(first.shape[0]):
+        if u_pair[i] >= rate:
+            continue
+        for j in range(first.shape[1]):
+            x1, x2 = first[i, j], second[i, j]
+            if u_var[i, j] > 0.5 or abs(x1 - x2) <= 1e-14:
+                continue
+            lo, hi = min(x1, x2), max(x1, x2)
+            r = u_beta[i, j]
+            children = []
+            for beta, sign in ((1 + 2 * lo / (hi - lo), -1), (1 + 2 * (1 - hi) / (hi - lo), 1)):
+                alpha = 2 - beta ** -(eta + 1)
+                bq = (r * alpha) ** (1 / (eta + 1)) if r <= 1 / alpha else \
+                    (1 / (2 - r * alpha)) ** (1 / (eta + 1))
+                children.append(np.clip(0.5 * (lo + hi + sign * bq * (hi - lo)), 0, 1))
+            a, b = children
+            c1[i, j], c2[i, j] = (b, a) if u_swap[i, j] <= 0.5 else (a, b)
+    return c1, c2
+
+
+def polynomial_mutation(X, eta, rate, u_apply, u_delta):
+    Y = X.copy()
+    r = u_delta
+    left = (2 * r + (1 - 2 * r) * (1 - X) ** (eta + 1)) ** (1 / (eta + 1)) - 1
+    right = 1 - (2 * (1 - r) + 2 * (r - 0.5) * X ** (eta + 1)) ** (1 / (eta + 1))
+    moved = np.clip(X + np.where(r <= 0.5, left, right), 0, 1)
+    return np.where(u_apply <= rate, moved, Y)
+
+
+def k_point_crossover(first, second, rate, u_pair, points):
+    c1, c2 = first.copy(), second.copy()
+    d = first.shape[1]
+    for i in range(len(first)):
+        if u_pair[i] >= rate:
+            continue
+        # gene j comes from the other parent when an odd number of cut points are <= j
+        odd = np.array([np.sum(points[i] <= j) % 2 == 1 for j in range(d)])
+        c1[i, odd], c2[i, odd] = second[i, odd], first[i, odd]
+    return c1, c2

@@ -2,6 +2,7 @@
 
 from .base import Optimizer, PopulationOptimizer
 from .de import DE
+from .ga import GA
 from .ils import ILS
 from .jade import JADE
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
@@ -16,6 +17,7 @@ REGISTRY = {
     "shade": SHADE,
     "lshade": LSHADE,
     "ils": ILS,
+    "ga": GA,
 }
 
 
@@ -32,4 +34,4 @@ def get_algorithm(method):
 
 
 __all__ = ["REGISTRY", "get_algorithm", "Optimizer", "PopulationOptimizer", "RandomSearch",
-           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS"]
+           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA"]
