@@ -5,6 +5,7 @@ from .de import DE
 from .ga import GA
 from .ils import ILS
 from .jade import JADE
+from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
 
@@ -18,6 +19,7 @@ REGISTRY = {
     "lshade": LSHADE,
     "ils": ILS,
     "ga": GA,
+    "sa": SA,
 }
 
 
@@ -34,4 +36,4 @@ def get_algorithm(method):
 
 
 __all__ = ["REGISTRY", "get_algorithm", "Optimizer", "PopulationOptimizer", "RandomSearch",
-           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA"]
+           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA", "SA"]
