@@ -8,6 +8,7 @@ from .jade import JADE
 from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
+from .tabu import Tabu
 
 REGISTRY = {
     "random": RandomSearch,
@@ -20,6 +21,7 @@ REGISTRY = {
     "ils": ILS,
     "ga": GA,
     "sa": SA,
+    "tabu": Tabu,
 }
 
 
@@ -36,4 +38,4 @@ def get_algorithm(method):
 
 
 __all__ = ["REGISTRY", "get_algorithm", "Optimizer", "PopulationOptimizer", "RandomSearch",
-           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA", "SA"]
+           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA", "SA", "Tabu"]

@@ -159,7 +159,8 @@ class SA(Optimizer):
             return
         k = len(f)
         if self.T is None:
-            self._set_T0(f - self.chain_f[:k])
+            with np.errstate(invalid="ignore"):  # inf - inf where both failed: not uphill
+                self._set_T0(f - self.chain_f[:k])
         accept = KA.metropolis(self.chain_f[:k], f, self.T, self.rng.random(k))
         self.chains[:k][accept] = X[accept]
         self.chain_f[:k][accept] = f[accept]

@@ -1,0 +1,192 @@
+"""Tabu search (F. Glover, "Tabu Search - Part I", ORSA J. Computing 1(3):190-206, 1989)."""
+
+import numpy as np
+
+from .._checks import check_int, check_real
+from ..kernels import permutation as KP
+from ..kernels import tabu as KT
+from ..sampling import make_sampler
+from .base import Optimizer
+
+__all__ = ["Tabu"]
+
+
+class Tabu(Optimizer):
+    """Tabu search: move to the best admissible neighbour, even uphill; recent moves are tabu
+    for ``tenure`` iterations unless they beat the best so far (aspiration by objective).
+
+    Neighbourhoods, evaluated as one batch per iteration:
+
+    - a ``Permutation`` with a distance matrix (``distances=``, lent by ``minimize`` from
+      ``problems.TSP``): all 2-opt moves adding an edge to a near neighbour, scored by their
+      deltas in a kernel (``Result.ndelta``); removed edges are tabu. Each batch runs
+      ``inner_steps`` iterations and hands the best tour met to the objective.
+    - other permutations: ``pop_size`` sampled swaps of two elements; the swapped pair is tabu.
+    - bits: single-bit flips (all of them when ``pop_size >= n``); the flipped bit is tabu.
+    - everything else, on the unit cube: ``+-step`` along each coordinate (at least one level
+      for integers and choices); points visited recently are tabu regions of radius
+      ``step / 2``; the step halves after ``patience`` iterations without a new best.
+
+    Parameters
+    ----------
+    bounds : Space, variable, or (low, high) pairs
+    pop_size : int, optional
+        Neighbours per batch (default: ``min(n, 64)`` for bits, ``2 * dim`` capped at 64 for
+        reals, 64 for permutations, 1 with distances).
+    tenure : int, optional
+        Default ``max(7, dim // 10)``; with distances ``max(10, 0.4 n)``.
+    inner_steps : int, optional (distance mode; default ``n``)
+    step : float, default 0.05; patience : int, default 20
+    distances : (n, n) array, optional
+    rng, budget : as for every algorithm
+    """
+
+    def __init__(self, bounds, *, pop_size=None, tenure=None, inner_steps=None, step=0.05,
+                 patience=20, distances=None, rng=None, budget=None):
+        super().__init__(bounds, rng=rng, budget=budget)
+        kinds = set(self.space.kinds)
+        if self.space.kinds == ("permutation",):
+            self.mode = "tour" if distances is not None else "permutation"
+        elif kinds == {"binary"}:
+            self.mode = "binary"
+        elif "permutation" in kinds:
+            raise ValueError(f"Tabu searches a Permutation on its own; got {self.space!r}")
+        else:
+            self.mode = "real"
+        self.native = self.mode != "real"
+        defaults = {"tour": 1, "permutation": 64, "binary": min(self.dim, 64),
+                    "real": min(2 * self.dim, 64)}
+        self.pop_size = check_int("pop_size", defaults[self.mode] if pop_size is None
+                                  else pop_size, minimum=1)
+        # For tours, 0.4 n measured best on kroA100 among 0.08n..0.6n (benchmarks/tsp.py).
+        default_tenure = max(10, int(0.4 * self.dim)) if self.mode == "tour" \
+            else max(7, self.dim // 10)
+        self.tenure = check_int("tenure", default_tenure if tenure is None else tenure,
+                                minimum=1)
+        self.inner_steps = check_int("inner_steps", self.dim if inner_steps is None
+                                     else inner_steps, minimum=1)
+        self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
+        self.patience = check_int("patience", patience, minimum=1)
+        self.ndelta = 0
+        if self.mode == "tour":
+            self.distances = np.ascontiguousarray(distances, dtype=float)
+            if self.distances.shape != (self.dim, self.dim):
+                raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), "
+                                 f"got {self.distances.shape}")
+            self.neighbors = KP.neighbor_lists(self.distances, 8)
+            self._tabu_edges = np.zeros((self.dim, self.dim), np.int64)
+        levels = np.where(np.isin(np.arange(self.dim), self.space._discrete),
+                          1.0 / np.maximum(self.space.width, 1.0), 0.0)
+        self._min_step = levels  # integers and choices move by at least one level
+        self.iteration = 0
+        self.current = None
+        self.current_f = np.inf
+        self._step = self.step0
+        self._since_best = 0
+        self._tabu = {}          # attribute -> iteration until which it is tabu
+        self._regions = []       # (point, until) for reals
+        self._attrs = None
+
+    @property
+    def batch_size(self):
+        return self.pop_size if self.current is None or self.mode != "tour" else 1
+
+    def _ask(self):
+        if self.current is None:
+            return self._random_points(self.pop_size)
+        if self.mode == "tour":
+            return self._tour_steps()
+        X, self._attrs = self._neighbours(self.current)
+        return X
+
+    def _tell(self, X, f):
+        if self.current is None:
+            i = int(np.argmin(f))
+            self.current, self.current_f = X[i].copy(), f[i]
+            if self.mode == "tour":
+                self._length = f[i]
+            return
+        if self.mode == "tour":
+            self._length_best = f[0]
+            return
+        k = len(f)
+        order = np.argsort(f, kind="stable")
+        best_before = self.best_fun if np.isfinite(self.best_fun) else np.inf
+        chosen = None
+        for i in order:  # the best admissible neighbour; aspiration lifts the tabu
+            if f[i] < best_before or not self._is_tabu(i, X[i]):
+                chosen = i
+                break
+        if chosen is not None:
+            self._make_tabu(chosen)
+            self.current, self.current_f = X[chosen].copy(), f[chosen]
+        self.iteration += 1
+        self._since_best = 0 if f[:k].min() < best_before else self._since_best + 1
+        if self.mode == "real" and self._since_best >= self.patience:
+            self._step, self._since_best = max(self._step / 2.0, 1e-12), 0
+
+    # -- neighbourhoods --------------------------------------------------------------------
+    def _random_points(self, m):
+        if self.mode in ("tour", "permutation"):
+            return np.argsort(self.rng.random((m, self.dim)), axis=1).astype(float)
+        if self.mode == "binary":
+            return (self.rng.random((m, self.dim)) < 0.5).astype(float)
+        return make_sampler("lhs", self.dim, self.rng).random(m)
+
+    def _neighbours(self, x):
+        m, d = self.pop_size, self.dim
+        if self.mode == "permutation":
+            a = self.rng.integers(0, d, m)
+            b = (a + 1 + self.rng.integers(0, d - 1, m)) % d
+            P = KP.swap_mutation(np.repeat(x[None, :].astype(np.int64), m, axis=0),
+                                 np.stack([a, b], axis=1))
+            values = np.sort(np.stack([x[a], x[b]], axis=1).astype(np.int64), axis=1)
+            return P.astype(float), values[:, 0] * d + values[:, 1]
+        if self.mode == "binary":
+            bits = self.rng.permutation(d)[:m] if m <= d else self.rng.integers(0, d, m)
+            B = np.repeat(x[None, :], len(bits), axis=0)
+            B[np.arange(len(bits)), bits] = 1.0 - B[np.arange(len(bits)), bits]
+            return B, bits
+        moves = self.rng.permutation(2 * d)[:m] if m <= 2 * d else self.rng.integers(0, 2 * d, m)
+        U = np.repeat(x[None, :], len(moves), axis=0)
+        j = moves % d
+        size = np.maximum(self._step, self._min_step[j])
+        U[np.arange(len(moves)), j] += np.where(moves < d, size, -size)
+        return np.clip(U, 0.0, 1.0), None
+
+    def _is_tabu(self, i, x):
+        if self.mode == "real":
+            return any(until > self.iteration and np.max(np.abs(x - point)) < self._step / 2
+                       for point, until in self._regions)
+        return self._tabu.get(int(self._attrs[i]), -1) > self.iteration
+
+    def _make_tabu(self, i):
+        until = self.iteration + self.tenure
+        if self.mode == "real":
+            self._regions = [(p, u) for p, u in self._regions if u > self.iteration]
+            self._regions.append((self.current.copy(), until))
+        else:
+            self._tabu[int(self._attrs[i])] = until
+
+    # -- tours with distances ----------------------------------------------------------------
+    def _tour_steps(self):
+        tour = self.current.astype(np.int64)
+        best = self.best_fun if np.isfinite(self.best_fun) else self._length
+        best_tour, best_len, length, self.iteration, evaluations = KT.tabu_tour_steps(
+            self.distances, tour, self._length, self.neighbors, self._tabu_edges,
+            self.iteration, self.tenure, best, self.inner_steps)
+        self.ndelta += evaluations
+        self.current, self._length = tour.astype(float), length
+        return best_tour[None, :].astype(float)
+
+    def _population(self):
+        if self.current is None:
+            return np.empty((0, self.dim)), np.empty(0)
+        if self.mode == "tour":
+            return self._best_u[None, :], np.array([self.best_fun])
+        return self.current[None, :], np.array([self.current_f])
+
+    def result(self, success=True, message="ask/tell run"):
+        res = super().result(success=success, message=message)
+        res.ndelta = self.ndelta
+        return res
