@@ -60,7 +60,7 @@ class GA(Optimizer):
     replacement : {"generational", "steady"}
     offspring : int, optional
         Children per batch in steady-state mode (default ``pop_size // 4``, even).
-    k_points : int, default 2
+    k_points : int, default 2 (1 for two bits)
     distances : (n, n) array, optional
     init : {"lhs", "sobol", "random"}, for real-coded genomes
     rng, budget : as for every algorithm
@@ -69,7 +69,7 @@ class GA(Optimizer):
     def __init__(self, bounds, *, pop_size=100, crossover=None, mutation=None,
                  crossover_rate=0.9, mutation_rate=None, eta_c=15.0, eta_m=20.0,
                  tournament_size=2, elitism=2, replacement="generational", offspring=None,
-                 k_points=2, distances=None, init="lhs", rng=None, budget=None):
+                 k_points=None, distances=None, init="lhs", rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         kinds = set(self.space.kinds)
         if self.space.kinds == ("permutation",):
@@ -98,7 +98,8 @@ class GA(Optimizer):
         default_offspring = max(2, (self.pop_size // 4) // 2 * 2)
         self.offspring = check_int("offspring", default_offspring if offspring is None
                                    else offspring, minimum=1)
-        self.k_points = check_int("k_points", k_points, minimum=1, maximum=max(self.dim - 1, 1))
+        self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
+                                  else k_points, minimum=1, maximum=max(self.dim - 1, 1))
         self.init = check_choice("init", init, ("lhs", "sobol", "random"))
         self.ndelta = 0
         self.distances = None

@@ -182,9 +182,11 @@ class Tabu(Optimizer):
     def _population(self):
         if self.current is None:
             return np.empty((0, self.dim)), np.empty(0)
-        if self.mode == "tour":
-            return self._best_u[None, :], np.array([self.best_fun])
-        return self.current[None, :], np.array([self.current_f])
+        # The best point met, then the current one (tabu search may stand uphill of its best).
+        if self.mode == "tour" or self._best_u is None or self.current_f <= self.best_fun:
+            best = self._best_u if self._best_u is not None else self.current
+            return best[None, :], np.array([self.best_fun])
+        return np.stack([self._best_u, self.current]), np.array([self.best_fun, self.current_f])
 
     def result(self, success=True, message="ask/tell run"):
         res = super().result(success=success, message=message)
