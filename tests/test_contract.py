@@ -118,3 +118,33 @@ def test_tell_misuse_raises(method):
     with pytest.raises(ValueError, match="fX must have shape"):
         opt.tell(X, np.zeros(len(X) + 1))
     opt.tell(X, sphere(X))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_workers_give_identical_results(method):
+    a = run(method, rng=6, budget=300)
+    b = run(method, rng=6, budget=300, workers=2)
+    np.testing.assert_array_equal(a.x, b.x)
+    assert a.fun == b.fun and a.nfev == b.nfev
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_searches_bits_and_permutations(method):
+    target = np.array([3, 0, 6, 1, 7, 2, 5, 4])
+
+    def displacement(p):
+        assert p.dtype.kind == "i" and sorted(p) == list(range(8))
+        return float(np.abs(p - target).sum())
+
+    kw = dict(method=method, budget=1500, rng=0, pop_size=12)
+    a = metaopt.minimize(displacement, metaopt.Permutation(8), **kw)
+    b = metaopt.minimize(displacement, metaopt.Permutation(8), **kw)
+    assert a.nfev == 1500 and np.array_equal(a.x, b.x)
+    assert a.fun < 16  # a random permutation scores about 21 on average
+
+    def bits(x):
+        assert set(np.unique(x)) <= {0, 1}
+        return float(np.sum(x != np.arange(12) % 2))
+
+    res = metaopt.minimize(bits, metaopt.Binary(12), **kw)
+    assert res.nfev == 1500 and res.fun <= 2
