@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
+from ..kernels import moves as KM
 from ..kernels import permutation as KP
 from ..sampling import make_sampler
 from .base import Optimizer
@@ -180,24 +181,13 @@ class ILS(Optimizer):
         if self.mode == "binary":
             # Half single-bit flips, half swaps of a set bit with a clear one: a swap keeps the
             # number of ones, the move a capacity-bound problem (a knapsack) needs.
-            B = np.repeat(x[None, :], m, axis=0)
-            rows = np.arange(m)
-            flips = self.rng.integers(0, self.dim, m)
-            B[rows, flips] = 1.0 - B[rows, flips]
-            ones, zeros = np.flatnonzero(x > 0.5), np.flatnonzero(x < 0.5)
-            if ones.size and zeros.size:
-                swap = rows[self.rng.random(m) < 0.5]
-                B[swap] = x
-                B[swap, ones[self.rng.integers(0, ones.size, swap.size)]] = 0.0
-                B[swap, zeros[self.rng.integers(0, zeros.size, swap.size)]] = 1.0
-            return B
+            u = self.rng.random((m, 3))
+            return KM.flip_or_swap_bits(x, self.rng.integers(0, self.dim, m), u[:, 0] < 0.5,
+                                        u[:, 1], u[:, 2])
         # compass search: the 2*dim moves +-step e_j, a random subset when m < 2*dim
         moves = self.rng.permutation(2 * self.dim)[:m] if m <= 2 * self.dim else \
             self.rng.integers(0, 2 * self.dim, m)
-        U = np.repeat(x[None, :], len(moves), axis=0)
-        U[np.arange(len(moves)), moves % self.dim] += np.where(moves < self.dim, self._step,
-                                                               -self._step)
-        return np.clip(U, 0.0, 1.0)
+        return KM.compass_moves(x, moves, np.full(len(moves), self._step))
 
     def _distinct_pairs(self, m):
         a = self.rng.integers(0, self.dim, m)

@@ -7,6 +7,7 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import annealing as KA
+from ..kernels import moves as KM
 from ..kernels import permutation as KP
 from ..sampling import make_sampler
 from .base import Optimizer
@@ -204,12 +205,11 @@ class SA(Optimizer):
         if self.mode == "real":
             z = self.rng.standard_normal((m, d)) if self.distribution == "gauss" \
                 else self.rng.standard_cauchy((m, d))
-            return np.clip(x + self._sigma[:, None] * z, 0.0, 1.0)
+            return KM.scaled_steps(x, self._sigma, z)
         if self.mode == "binary":
             y = x.copy()
             for _ in range(self.flips):
-                j = self.rng.integers(0, d, m)
-                y[np.arange(m), j] = 1.0 - y[np.arange(m), j]
+                KM.flip_row_bits(y, self.rng.integers(0, d, m))
             return y
         perms = x.astype(np.int64)
         a = self.rng.integers(0, d, m)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._checks import check_int, check_real
+from ..kernels import moves as KM
 from ..kernels import permutation as KP
 from ..kernels import tabu as KT
 from ..sampling import make_sampler
@@ -144,15 +145,9 @@ class Tabu(Optimizer):
             return P.astype(float), values[:, 0] * d + values[:, 1]
         if self.mode == "binary":
             bits = self.rng.permutation(d)[:m] if m <= d else self.rng.integers(0, d, m)
-            B = np.repeat(x[None, :], len(bits), axis=0)
-            B[np.arange(len(bits)), bits] = 1.0 - B[np.arange(len(bits)), bits]
-            return B, bits
+            return KM.flip_bits(x, bits), bits
         moves = self.rng.permutation(2 * d)[:m] if m <= 2 * d else self.rng.integers(0, 2 * d, m)
-        U = np.repeat(x[None, :], len(moves), axis=0)
-        j = moves % d
-        size = np.maximum(self._step, self._min_step[j])
-        U[np.arange(len(moves)), j] += np.where(moves < d, size, -size)
-        return np.clip(U, 0.0, 1.0), None
+        return KM.compass_moves(x, moves, np.maximum(self._step, self._min_step[moves % d])), None
 
     def _is_tabu(self, i, x):
         if self.mode == "real":
