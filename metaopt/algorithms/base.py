@@ -37,6 +37,9 @@ class Optimizer:
     supports = ("real", "integer", "choice", "binary", "permutation")
     #: True when ``_ask`` returns variable values (tours, bits) rather than unit-cube points.
     native = False
+    #: Move deltas evaluated from a problem's structure (a distance matrix) rather than by the
+    #: objective; reported as ``Result.ndelta``.
+    ndelta = 0
 
     def __init__(self, bounds, *, rng=None, budget=None):
         self.space = as_space(bounds)
@@ -142,6 +145,7 @@ class Optimizer:
         )
         if self.space.named and res.x is not None:
             res.params = self.space.to_dict(res.x)
+        res.ndelta = self.ndelta
         return res
 
     # -- for subclasses ---------------------------------------------------------------------

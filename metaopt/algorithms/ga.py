@@ -5,7 +5,7 @@ import numpy as np
 from .._checks import check_choice, check_int, check_real
 from ..kernels import ga as KG
 from ..kernels import permutation as KP
-from ..sampling import make_sampler
+from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
 
 __all__ = ["GA", "GA_TARGETS_D10"]
@@ -71,13 +71,8 @@ class GA(Optimizer):
                  tournament_size=2, elitism=2, replacement="generational", offspring=None,
                  k_points=None, distances=None, init="lhs", rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        kinds = set(self.space.kinds)
-        if self.space.kinds == ("permutation",):
-            self.genome = "permutation"
-        elif kinds == {"binary"}:
-            self.genome = "binary"
-        else:
-            self.genome = "real"
+        mode = search_mode(self.space, distances, "GA", permutation_alone=False)
+        self.genome = "permutation" if mode == "tour" else mode
         self.native = self.genome != "real"
         default_cx, default_mut = DEFAULTS[self.genome]
         if self.genome == "permutation" and distances is not None:
@@ -101,13 +96,9 @@ class GA(Optimizer):
         self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
                                   else k_points, minimum=1, maximum=max(self.dim - 1, 1))
         self.init = check_choice("init", init, ("lhs", "sobol", "random"))
-        self.ndelta = 0
         self.distances = None
         if distances is not None and self.genome == "permutation":
-            self.distances = np.ascontiguousarray(distances, dtype=float)
-            if self.distances.shape != (self.dim, self.dim):
-                raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), "
-                                 f"got {self.distances.shape}")
+            self.distances = check_distances(distances, self.dim)
             self._neighbors = KP.neighbor_lists(self.distances, 10)
         self.pop = None
         self.fit = None
@@ -158,12 +149,7 @@ class GA(Optimizer):
 
     # -- operators ---------------------------------------------------------------------------
     def _initial(self):
-        if self.genome == "permutation":
-            return np.argsort(self.rng.random((self.pop_size, self.dim)), axis=1).astype(float)
-        if self.genome == "binary":
-            return (self.rng.random((self.pop_size, self.dim)) < 0.5).astype(float)
-        return np.ascontiguousarray(make_sampler(self.init, self.dim, self.rng)
-                                    .random(self.pop_size))
+        return random_points(self.genome, self.pop_size, self.dim, self.rng, self.init)
 
     def _cross(self, first, second):
         m, d = first.shape
@@ -215,7 +201,3 @@ class GA(Optimizer):
                 perms[chosen] = op(sub, positions)
         return perms.astype(float)
 
-    def result(self, success=True, message="ask/tell run"):
-        res = super().result(success=success, message=message)
-        res.ndelta = self.ndelta
-        return res

@@ -8,7 +8,7 @@ import numpy as np
 from .._checks import check_choice, check_int, check_real
 from ..kernels import moves as KM
 from ..kernels import permutation as KP
-from ..sampling import make_sampler
+from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
 
 __all__ = ["ILS"]
@@ -61,19 +61,8 @@ class ILS(Optimizer):
                  acceptance="better", restart_after=None, patience=None, kick_bits=3,
                  step=0.2, min_step=1e-7, kick_scale=0.1, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        kinds = set(self.space.kinds)
-        single_perm = self.space.kinds == ("permutation",)
-        if distances is not None and single_perm:
-            self.mode = "tour"
-        elif single_perm:
-            self.mode = "permutation"
-        elif kinds == {"binary"}:
-            self.mode = "binary"
-        elif "permutation" in kinds:
-            raise ValueError("ILS searches a Permutation on its own, not mixed with other "
-                             f"variables; got {self.space!r}")
-        else:
-            self.mode = "continuous"
+        mode = search_mode(self.space, distances, "ILS")
+        self.mode = "continuous" if mode == "real" else mode
         default_pop = 1 if self.mode == "tour" else min(2 * self.dim, 64)
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)
@@ -86,15 +75,10 @@ class ILS(Optimizer):
         self.min_step = check_real("min_step", min_step, 0.0, low_open=True)
         self.kick_scale = check_real("kick_scale", kick_scale, 0.0, low_open=True)
         n_neighbors = check_int("neighbors", neighbors, minimum=1)
-        self.ndelta = 0
         self.native = self.mode != "continuous"  # tours and bits are handed out as values
         if self.mode == "tour":
-            D = np.ascontiguousarray(distances, dtype=float)
-            if D.shape != (self.dim, self.dim):
-                raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), "
-                                 f"got {D.shape}")
-            self.distances = D
-            self.neighbors = KP.neighbor_lists(D, n_neighbors)
+            self.distances = check_distances(distances, self.dim)
+            self.neighbors = KP.neighbor_lists(self.distances, n_neighbors)
         neighbourhood = {"permutation": self.dim * (self.dim - 1) // 2,
                          "binary": self.dim + self.dim**2 // 4,
                          "continuous": 2 * self.dim, "tour": 1}[self.mode]
@@ -116,11 +100,7 @@ class ILS(Optimizer):
         return self.pop_size
 
     def _random_points(self, m):
-        if self.mode in ("tour", "permutation"):
-            return np.argsort(self.rng.random((m, self.dim)), axis=1).astype(float)
-        if self.mode == "binary":
-            return (self.rng.random((m, self.dim)) < 0.5).astype(float)
-        return make_sampler("random", self.dim, self.rng).random(m)
+        return random_points(self.mode, m, self.dim, self.rng, "random")
 
     def _ask(self):
         if self.mode == "tour":
@@ -250,7 +230,3 @@ class ILS(Optimizer):
         keep = np.isfinite(self.current_f) & ~np.isnan(self.current).any(axis=1)
         return self.current[keep], self.current_f[keep]
 
-    def result(self, success=True, message="ask/tell run"):
-        res = super().result(success=success, message=message)
-        res.ndelta = self.ndelta
-        return res

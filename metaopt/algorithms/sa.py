@@ -9,7 +9,7 @@ from .._checks import check_choice, check_int, check_real
 from ..kernels import annealing as KA
 from ..kernels import moves as KM
 from ..kernels import permutation as KP
-from ..sampling import make_sampler
+from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
 
 __all__ = ["SA", "SCHEDULES", "SA_TARGETS_D10"]
@@ -71,13 +71,7 @@ class SA(Optimizer):
                  move="2opt", inner_moves=None, reheat_after=None, restart=False,
                  distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        kinds = set(self.space.kinds)
-        if self.space.kinds == ("permutation",):
-            self.mode = "tour" if distances is not None else "permutation"
-        elif kinds == {"binary"}:
-            self.mode = "binary"
-        else:
-            self.mode = "real"
+        self.mode = search_mode(self.space, distances, "SA", permutation_alone=False)
         self.native = self.mode != "real"
         default_pop = 4 if self.mode == "tour" else 32
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
@@ -97,12 +91,8 @@ class SA(Optimizer):
         self.restart = restart
         self.inner_moves = check_int("inner_moves", 20 * self.dim if inner_moves is None
                                      else inner_moves, minimum=1)
-        self.ndelta = 0
         if self.mode == "tour":
-            self.distances = np.ascontiguousarray(distances, dtype=float)
-            if self.distances.shape != (self.dim, self.dim):
-                raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), "
-                                 f"got {self.distances.shape}")
+            self.distances = check_distances(distances, self.dim)
         total = self.budget if self.budget is not None else 10000 * self.dim
         self.steps = max(1, total // self.pop_size - 1)  # K
         self.chains = None
@@ -194,11 +184,7 @@ class SA(Optimizer):
 
     # -- moves ---------------------------------------------------------------------------------
     def _initial(self):
-        if self.mode in ("tour", "permutation"):
-            return np.argsort(self.rng.random((self.pop_size, self.dim)), axis=1).astype(float)
-        if self.mode == "binary":
-            return (self.rng.random((self.pop_size, self.dim)) < 0.5).astype(float)
-        return make_sampler("lhs", self.dim, self.rng).random(self.pop_size)
+        return random_points(self.mode, self.pop_size, self.dim, self.rng)
 
     def _propose(self, x):
         m, d = x.shape
@@ -252,7 +238,3 @@ class SA(Optimizer):
         self.chains = tours.astype(float)
         return self.chains.copy()
 
-    def result(self, success=True, message="ask/tell run"):
-        res = super().result(success=success, message=message)
-        res.ndelta = self.ndelta
-        return res

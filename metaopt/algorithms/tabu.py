@@ -6,7 +6,7 @@ from .._checks import check_int, check_real
 from ..kernels import moves as KM
 from ..kernels import permutation as KP
 from ..kernels import tabu as KT
-from ..sampling import make_sampler
+from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
 
 __all__ = ["Tabu"]
@@ -45,15 +45,7 @@ class Tabu(Optimizer):
     def __init__(self, bounds, *, pop_size=None, tenure=None, inner_steps=None, step=0.05,
                  patience=20, distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        kinds = set(self.space.kinds)
-        if self.space.kinds == ("permutation",):
-            self.mode = "tour" if distances is not None else "permutation"
-        elif kinds == {"binary"}:
-            self.mode = "binary"
-        elif "permutation" in kinds:
-            raise ValueError(f"Tabu searches a Permutation on its own; got {self.space!r}")
-        else:
-            self.mode = "real"
+        self.mode = search_mode(self.space, distances, "Tabu")
         self.native = self.mode != "real"
         defaults = {"tour": 1, "permutation": 64, "binary": min(self.dim, 64),
                     "real": min(2 * self.dim, 64)}
@@ -68,12 +60,8 @@ class Tabu(Optimizer):
                                      else inner_steps, minimum=1)
         self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
         self.patience = check_int("patience", patience, minimum=1)
-        self.ndelta = 0
         if self.mode == "tour":
-            self.distances = np.ascontiguousarray(distances, dtype=float)
-            if self.distances.shape != (self.dim, self.dim):
-                raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), "
-                                 f"got {self.distances.shape}")
+            self.distances = check_distances(distances, self.dim)
             self.neighbors = KP.neighbor_lists(self.distances, 8)
             self._tabu_edges = np.zeros((self.dim, self.dim), np.int64)
         levels = np.where(np.isin(np.arange(self.dim), self.space._discrete),
@@ -128,11 +116,7 @@ class Tabu(Optimizer):
 
     # -- neighbourhoods --------------------------------------------------------------------
     def _random_points(self, m):
-        if self.mode in ("tour", "permutation"):
-            return np.argsort(self.rng.random((m, self.dim)), axis=1).astype(float)
-        if self.mode == "binary":
-            return (self.rng.random((m, self.dim)) < 0.5).astype(float)
-        return make_sampler("lhs", self.dim, self.rng).random(m)
+        return random_points(self.mode, m, self.dim, self.rng)
 
     def _neighbours(self, x):
         m, d = self.pop_size, self.dim
@@ -183,7 +167,3 @@ class Tabu(Optimizer):
             return best[None, :], np.array([self.best_fun])
         return np.stack([self._best_u, self.current]), np.array([self.best_fun, self.current_f])
 
-    def result(self, success=True, message="ask/tell run"):
-        res = super().result(success=success, message=message)
-        res.ndelta = self.ndelta
-        return res
