@@ -164,6 +164,17 @@ def _or_opt_move(tour, pos, p, s1, s2, nx, x, y, s1_next_to_x):
 
 
 @njit(cache=True)
+def _wake(queue, queued, head, count, city):
+    """Put ``city`` at the back of the circular queue unless it is already in it; returns the
+    new count."""
+    if queued[city]:
+        return count
+    queue[(head + count) % queue.size] = city
+    queued[city] = True
+    return count + 1
+
+
+@njit(cache=True)
 def local_search(distances, tour, neighbors, active, max_segment):
     """Improve ``tour`` in place by 2-opt and Or-opt moves until none of the candidates improves.
 
@@ -190,9 +201,7 @@ def local_search(distances, tour, neighbors, active, max_segment):
     count = 0
     for city in range(n):
         if active[city]:
-            queue[(head + count) % n] = city
-            queued[city] = True
-            count += 1
+            count = _wake(queue, queued, head, count, city)
     total = 0.0
     evaluations = 0
     eps = 1e-9
@@ -222,10 +231,7 @@ def local_search(distances, tour, neighbors, active, max_segment):
                     _two_opt_move(tour, pos, a, b, c, d)
                     total += delta
                     for city in (a, b, c, d):
-                        if not queued[city]:
-                            queue[(head + count) % n] = city
-                            queued[city] = True
-                            count += 1
+                        count = _wake(queue, queued, head, count, city)
                     improved = True
                     break
         # Or-opt: the segment starting at a (forward), moved next to a candidate of a.
@@ -265,17 +271,12 @@ def local_search(distances, tour, neighbors, active, max_segment):
                         _or_opt_move(tour, pos, p, s1, s2, nx, x, y, side == 0)
                         total += delta
                         for city in (p, nx, s1, s2, x, y):
-                            if not queued[city]:
-                                queue[(head + count) % n] = city
-                                queued[city] = True
-                                count += 1
+                            count = _wake(queue, queued, head, count, city)
                         improved = True
                         break
                 if improved:
                     break
             seg_len += 1
-        if improved and not queued[a]:
-            queue[(head + count) % n] = a
-            queued[a] = True
-            count += 1
+        if improved:
+            count = _wake(queue, queued, head, count, a)
     return total, evaluations
