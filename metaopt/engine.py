@@ -179,6 +179,8 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
             else:  # resumed in the middle of a batch
                 X = opt._values(opt._pending)
             X = X[: termination.budget - opt.nfev]
+            if evaluations.evaluator.takes_rng:
+                evaluations.evaluator.seed = batch_seed(opt)
             values, done = (None, None) if pending is None else pending
             try:
                 f = evaluations(X, values, done)
@@ -259,6 +261,15 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
     finally:
         evaluations.cancel(in_flight)
         evaluations.close()
+
+
+def batch_seed(opt):
+    """The seed of the random numbers an objective draws for the next batch (its minibatch):
+    one stream per run, taken from the optimizer's rng once, indexed by the evaluations spent,
+    so that every worker sees the same numbers and a resumed run sees them again."""
+    if getattr(opt, "_objective_entropy", None) is None:
+        opt._objective_entropy = int(opt.rng.integers(0, 2**63 - 1))
+    return np.random.SeedSequence([opt._objective_entropy, opt.nfev]).generate_state(1)[0]
 
 
 def _save_failed_batch(err, opt, termination, evaluations, checkpointer):

@@ -97,7 +97,7 @@ def evaluate_rows(evaluator, X):
         rows = evaluator.rows(X)
         for i in range(n):
             try:
-                values[i] = evaluator.scalar_value(evaluator.fun(rows[i]), i)
+                values[i] = evaluator.scalar_value(evaluator._call(rows[i]), i)
             except Exception as exc:  # noqa: BLE001 - any error of the objective is a failure
                 failures.append(Failure.from_exception(i, exc))
         return values, failures

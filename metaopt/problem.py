@@ -69,6 +69,15 @@ class Evaluator:
         else:
             self.mode = "vectorized" if vectorized else "scalar"
         self.pass_dicts = space.named and not vectorized and not self.jitted
+        #: An objective that draws random numbers (minibatches) declares ``takes_rng = True``
+        #: and is called as ``fun(X, rng=Generator)``; the engine sets ``seed`` per batch.
+        self.takes_rng = bool(getattr(fun, "takes_rng", False)) and not self.jitted
+        self.seed = 0
+
+    def _call(self, arg):
+        if self.takes_rng:
+            return self.fun(arg, rng=np.random.default_rng(self.seed))
+        return self.fun(arg)
 
     def __call__(self, X):
         n = X.shape[0]
@@ -77,7 +86,7 @@ class Evaluator:
         if self.jitted:
             return self._loop(np.ascontiguousarray(X))
         if self.vectorized:
-            f = np.asarray(self.fun(X), dtype=float)
+            f = np.asarray(self._call(X), dtype=float)
             if f.shape != (n,):
                 f = f.reshape(-1) if f.size == n else f
             if f.shape != (n,):
@@ -89,7 +98,7 @@ class Evaluator:
         rows = self.rows(X)
         f = np.empty(n)
         for i in range(n):
-            f[i] = self.scalar_value(self.fun(rows[i]), i)
+            f[i] = self.scalar_value(self._call(rows[i]), i)
         return f
 
     def rows(self, X):
@@ -101,10 +110,12 @@ class Evaluator:
 
     def __getstate__(self):
         # The compiled loop is rebuilt where the evaluator lands (a worker process).
-        return {"fun": self.fun, "space": self.space, "vectorized": self.vectorized}
+        return {"fun": self.fun, "space": self.space, "vectorized": self.vectorized,
+                "seed": self.seed}
 
     def __setstate__(self, state):
         self.__init__(state["fun"], state["space"], state["vectorized"])
+        self.seed = state["seed"]
 
     @staticmethod
     def scalar_value(value, i):

@@ -1,0 +1,17 @@
+"""The PyTorch bridge: flat and stacked network parameters, whole-population evaluation.
+
+Needs PyTorch (``pip install "metaopt[torch]"``); the rest of metaopt does not.
+"""
+
+try:
+    import torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised in an environment without torch
+    raise ImportError(
+        "metaopt.torch needs PyTorch, which is not installed: pip install 'metaopt[torch]' "
+        "(or pip install torch)"
+    ) from exc
+
+from .fitness import NetworkFitness
+from .params import ParameterLayout, default_device
+
+__all__ = ["NetworkFitness", "ParameterLayout", "default_device"]
