@@ -4,7 +4,7 @@
 >>> res = metaopt.minimize(fun, [(-5, 5)] * 10, method="lshade", budget=100_000, rng=0)
 """
 
-from .algorithms import (DE, GA, ILS, SA, Tabu, JADE, LSHADE, REGISTRY, SHADE, LatinHypercubeSearch, Optimizer,
+from .algorithms import (DE, GA, ILS, SA, SNES, OpenAIES, Tabu, JADE, LSHADE, REGISTRY, SHADE, LatinHypercubeSearch, Optimizer,
                          RandomSearch, SobolSearch)
 from .checkpoint import CheckpointError
 from .engine import run
@@ -18,4 +18,4 @@ __version__ = "0.1.0"
 __all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer", "Choice",
            "Binary", "Permutation", "Result", "History", "Optimizer",
            "REGISTRY", "RandomSearch", "LatinHypercubeSearch", "SobolSearch", "DE", "JADE",
-           "SHADE", "LSHADE", "ILS", "GA", "SA", "Tabu", "__version__"]
+           "SHADE", "LSHADE", "ILS", "GA", "SA", "Tabu", "OpenAIES", "SNES", "__version__"]

@@ -2,6 +2,7 @@
 
 from .base import Optimizer, PopulationOptimizer
 from .de import DE
+from .es import SNES, OpenAIES
 from .ga import GA
 from .ils import ILS
 from .jade import JADE
@@ -22,6 +23,8 @@ REGISTRY = {
     "ga": GA,
     "sa": SA,
     "tabu": Tabu,
+    "openai_es": OpenAIES,
+    "snes": SNES,
 }
 
 
@@ -38,4 +41,4 @@ def get_algorithm(method):
 
 
 __all__ = ["REGISTRY", "get_algorithm", "Optimizer", "PopulationOptimizer", "RandomSearch",
-           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA", "SA", "Tabu"]
+           "LatinHypercubeSearch", "SobolSearch", "DE", "JADE", "SHADE", "LSHADE", "ILS", "GA", "SA", "Tabu", "OpenAIES", "SNES"]

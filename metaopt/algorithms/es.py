@@ -1,0 +1,162 @@
+"""Evolution strategies that scale to thousands of weights: OpenAI-ES and SNES."""
+
+import math
+
+import numpy as np
+
+from .._checks import check_int, check_real
+from ..kernels import es as KE
+from .base import Optimizer
+
+__all__ = ["OpenAIES", "SNES"]
+
+
+class _GaussianES(Optimizer):
+    """A Gaussian search distribution on the unit cube, given in variable units by its mean
+    ``x0`` and standard deviation ``sigma``. Samples are clipped to the bounds. With
+    ``evaluate_mean`` the mean itself is evaluated as the first row of every batch, so that
+    the result can be the mean (which is usually better than any sample)."""
+
+    def __init__(self, bounds, *, pop_size, x0, sigma, evaluate_mean, rng, budget):
+        super().__init__(bounds, rng=rng, budget=budget)
+        self.pop_size = check_int("pop_size", pop_size, minimum=2)
+        width = self.space.width
+        if x0 is None:
+            self.mean = np.full(self.dim, 0.5)
+        else:
+            x0 = np.asarray(x0, dtype=float)
+            if x0.shape != (self.dim,):
+                raise ValueError(f"x0 must have shape ({self.dim},), got {x0.shape}")
+            self.mean = np.clip(self.space.encode(x0[None, :])[0], 0.0, 1.0)
+        self.sigma = np.broadcast_to(check_real("sigma", sigma, 0.0, low_open=True) / width,
+                                     (self.dim,)).copy()
+        if not isinstance(evaluate_mean, bool):
+            raise TypeError(f"evaluate_mean must be a bool, got evaluate_mean={evaluate_mean!r}")
+        self.evaluate_mean = evaluate_mean
+        self._noise = None
+
+    @property
+    def batch_size(self):
+        return self.pop_size + int(self.evaluate_mean)
+
+    def _ask(self):
+        self._noise = self._sample_noise()
+        samples = np.clip(self.mean + self.sigma * self._noise, 0.0, 1.0)
+        if self.evaluate_mean:
+            return np.vstack([self.mean[None, :], samples])
+        return samples
+
+    def _tell(self, U, f):
+        if self.evaluate_mean:
+            U, f = U[1:], f[1:]
+        k = f.shape[0]
+        if k < 2:
+            return  # a batch cut short by the budget: too few samples to move on
+        self._update(self._noise[:k], f)
+        self.mean = np.clip(self.mean, 0.0, 1.0)
+        self._last = (U, f)
+
+    def _population(self):
+        """The best point met, then the last batch of samples."""
+        last = getattr(self, "_last", None)
+        if last is None or self._best_u is None:
+            return np.empty((0, self.dim)), np.empty(0)
+        return (np.vstack([self._best_u[None, :], last[0]]),
+                np.concatenate([[self.best_fun], last[1]]))
+
+
+class OpenAIES(_GaussianES):
+    """OpenAI-ES (T. Salimans, J. Ho, X. Chen, S. Sidor, I. Sutskever, "Evolution Strategies as
+    a Scalable Alternative to Reinforcement Learning", arXiv:1703.03864, 2017).
+
+    Antithetic sampling (``pop_size`` even: each noise vector with its mirror), centred-rank
+    fitness shaping, the gradient estimate ``g = sum(u_i eps_i) / (n sigma)`` and an Adam step
+    on the mean; optional L2 weight decay towards the centre of the box (zero weights for
+    symmetric bounds). ``sigma`` and ``lr`` are in variable units.
+
+    Parameters
+    ----------
+    bounds : Space, variable, or (low, high) pairs
+    pop_size : int, default 100 (even)
+    sigma : float, default 0.02
+    lr : float, default 0.01 (Adam step size)
+    betas : (float, float), default (0.9, 0.999); eps : float, default 1e-8
+    weight_decay : float, default 0.0
+    x0 : array, optional (default: the centre of the box)
+    evaluate_mean : bool, default True
+    rng, budget : as for every algorithm
+    """
+
+
+    def __init__(self, bounds, *, pop_size=100, sigma=0.02, lr=0.01, betas=(0.9, 0.999),
+                 eps=1e-8, weight_decay=0.0, x0=None, evaluate_mean=True, rng=None,
+                 budget=None):
+        if isinstance(pop_size, int) and not isinstance(pop_size, bool) and pop_size % 2:
+            raise ValueError(f"pop_size must be even (antithetic pairs), got pop_size={pop_size}")
+        super().__init__(bounds, pop_size=pop_size, x0=x0, sigma=sigma,
+                         evaluate_mean=evaluate_mean, rng=rng, budget=budget)
+        self.lr = check_real("lr", lr, 0.0, low_open=True) / self.space.width
+        self.beta1 = check_real("betas[0]", betas[0], 0.0, 1.0, high_open=True)
+        self.beta2 = check_real("betas[1]", betas[1], 0.0, 1.0, high_open=True)
+        self.eps = check_real("eps", eps, 0.0, low_open=True)
+        self.weight_decay = check_real("weight_decay", weight_decay, 0.0)
+        self._m = np.zeros(self.dim)
+        self._v = np.zeros(self.dim)
+        self._t = 0
+
+    def _sample_noise(self):
+        half = self.rng.standard_normal((self.pop_size // 2, self.dim))
+        return np.concatenate([half, -half])
+
+    def _update(self, noise, f):
+        u = KE.centered_ranks(f)
+        # The gradient of E[f] (values rise with u); the step goes against it.
+        g = (u @ noise) / (f.shape[0] * self.sigma)
+        g += self.weight_decay * (self.mean - 0.5) * self.space.width ** 2
+        self._t += 1
+        self._m = self.beta1 * self._m + (1 - self.beta1) * g
+        self._v = self.beta2 * self._v + (1 - self.beta2) * g * g
+        m_hat = self._m / (1 - self.beta1 ** self._t)
+        v_hat = self._v / (1 - self.beta2 ** self._t)
+        self.mean = self.mean - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class SNES(_GaussianES):
+    """Separable natural evolution strategies (T. Schaul, T. Glasmachers, J. Schmidhuber,
+    "High dimensions and heavy tails for natural evolution strategies", GECCO 2011).
+
+    A diagonal Gaussian: ``mu <- mu + eta_mu sigma sum(u_k s_k)`` and
+    ``sigma <- sigma exp(eta_sigma / 2 sum(u_k (s_k^2 - 1)))`` with NES utilities u_k;
+    defaults ``pop_size = 4 + floor(3 log d)``, ``eta_mu = 1``,
+    ``eta_sigma = (3 + log d) / (5 sqrt d)``.
+
+    Parameters
+    ----------
+    bounds : Space, variable, or (low, high) pairs
+    pop_size : int, optional
+    sigma : float, default 1.0 (variable units; the initial standard deviation)
+    eta_mu, eta_sigma : float, optional
+    x0 : array, optional; evaluate_mean : bool, default True
+    rng, budget : as for every algorithm
+    """
+
+
+    def __init__(self, bounds, *, pop_size=None, sigma=1.0, eta_mu=1.0, eta_sigma=None,
+                 x0=None, evaluate_mean=True, rng=None, budget=None):
+        dim = len(bounds) if not hasattr(bounds, "dim") else bounds.dim
+        if pop_size is None:
+            pop_size = 4 + int(3 * math.log(max(dim, 1)))
+        super().__init__(bounds, pop_size=pop_size, x0=x0, sigma=sigma,
+                         evaluate_mean=evaluate_mean, rng=rng, budget=budget)
+        self.eta_mu = check_real("eta_mu", eta_mu, 0.0, low_open=True)
+        default_eta = (3 + math.log(self.dim)) / (5 * math.sqrt(self.dim))
+        self.eta_sigma = check_real("eta_sigma", default_eta if eta_sigma is None else eta_sigma,
+                                    0.0, low_open=True)
+
+    def _sample_noise(self):
+        return self.rng.standard_normal((self.pop_size, self.dim))
+
+    def _update(self, noise, f):
+        u = KE.nes_utilities(f)
+        self.mean = self.mean + self.eta_mu * self.sigma * (u @ noise)
+        self.sigma = self.sigma * np.exp(0.5 * self.eta_sigma * (u @ (noise**2 - 1.0)))
