@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot,dask]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot,dask,torch]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -13,5 +13,6 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
 
 from .fitness import NetworkFitness
 from .params import ParameterLayout, default_device
+from .population import PopulationModule
 
-__all__ = ["NetworkFitness", "ParameterLayout", "default_device"]
+__all__ = ["NetworkFitness", "ParameterLayout", "PopulationModule", "default_device"]

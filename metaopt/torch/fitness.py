@@ -3,37 +3,10 @@
 import numpy as np
 import torch
 from torch import nn
-from torch.func import functional_call, vmap
 
-from .params import ParameterLayout, default_device
+from .population import PopulationModule
 
 __all__ = ["NetworkFitness"]
-
-# Parameter-free activations: (in-place form for the fast path, functional form).
-_ACTIVATIONS = {nn.ReLU: torch.relu_, nn.Tanh: torch.tanh_, nn.Sigmoid: torch.sigmoid_,
-                nn.GELU: nn.functional.gelu, nn.Identity: lambda h: h,
-                nn.ELU: nn.functional.elu, nn.SiLU: nn.functional.silu,
-                nn.Softplus: nn.functional.softplus}
-
-
-def _mlp_plan(module):
-    """For an ``nn.Sequential`` of Linear layers and parameter-free activations, the steps of
-    the batched-matmul path as (kind, name or function); otherwise None."""
-    if not isinstance(module, nn.Sequential) or len(module) == 0:
-        return None
-    plan = []
-    for name, layer in module.named_children():
-        if isinstance(layer, nn.Linear):
-            plan.append(("linear", name))
-        elif type(layer) in _ACTIVATIONS:
-            plan.append(("act", _ACTIVATIONS[type(layer)]))
-        elif isinstance(layer, nn.LeakyReLU):
-            slope = layer.negative_slope
-            plan.append(("act", lambda h, s=slope: nn.functional.leaky_relu(h, s)))
-        else:
-            return None
-    return plan
-
 
 def _cross_entropy(out, y):
     # (P, B, C) logits, (B,) classes -> (P, B): logsumexp minus the true logit, no copies of y.
@@ -91,11 +64,11 @@ class NetworkFitness:
 
     def __init__(self, module, loss, data, device=None, batch_size=None, chunk_size=None,
                  fast_path="auto"):
-        if not isinstance(module, nn.Module):
-            raise TypeError(f"module must be a torch.nn.Module, got {module!r}")
-        self.device = default_device(device)
-        self.module = module.to(self.device).eval()
-        self.layout = ParameterLayout(module)
+        self.population = PopulationModule(module, device, fast_path)
+        self.device = self.population.device
+        self.module = self.population.module
+        self.layout = self.population.layout
+        self.path = self.population.path
         self.dim = self.layout.dim
         self.loss, self.classification = _loss_fn(loss)
         if isinstance(data, dict):
@@ -108,14 +81,6 @@ class NetworkFitness:
         if batch_size is not None and not (isinstance(batch_size, int) and 0 < batch_size):
             raise ValueError(f"batch_size must be a positive int, got batch_size={batch_size!r}")
         self.batch_size = None if batch_size is None or batch_size >= n else batch_size
-        if fast_path not in ("auto", "bmm", "vmap"):
-            raise ValueError(f"fast_path must be 'auto', 'bmm' or 'vmap', got {fast_path!r}")
-        self._plan = _mlp_plan(self.module) if fast_path in ("auto", "bmm") else None
-        if fast_path == "bmm" and self._plan is None:
-            raise ValueError("fast_path='bmm' needs an nn.Sequential of Linear layers and "
-                             "activations")
-        self.path = "bmm" if self._plan is not None else "vmap"
-        self.buffers = {k: v for k, v in self.module.named_buffers()}
         self.chunk_size = chunk_size
         self.x0 = self.layout.flatten(self.module)
 
@@ -152,7 +117,7 @@ class NetworkFitness:
         with torch.no_grad():
             for start in range(0, P, chunk):
                 params = self.layout.stacked(X[start:start + chunk], self.device)
-                out = self._forward(params, inputs)  # (p, B, ...)
+                out = self.population.forward(params, inputs)  # (p, B, ...)
                 p = out.shape[0]
                 values = self.loss(out, targets).mean(dim=1).double().cpu().numpy()
                 losses[start:start + p] = np.where(np.isfinite(values), values, np.inf)
@@ -162,33 +127,13 @@ class NetworkFitness:
         return losses, accuracy
 
     def _default_chunk(self, batch):
-        widest = max([self.layout.shapes[i][0] for i in range(len(self.layout.shapes))] + [1])
-        per_member = batch * max(widest, 1) * 4 * 4 + self.dim * 4
-        return max(1, min(4096, int(256e6 // per_member)))
-
-    def _forward(self, params, inputs):
-        if self._plan is not None:
-            return self._forward_bmm(params, inputs)
-
-        def one(p):
-            return functional_call(self.module, {**p, **self.buffers}, (inputs,))
-
-        return vmap(one)(params)
-
-    def _forward_bmm(self, params, inputs):
-        p = params[self.layout.names[0]].shape[0]
-        h = inputs.expand((p,) + tuple(inputs.shape))  # a view: no copy per member
-        owned = False  # in-place activations only on tensors this pass created
-        for kind, step in self._plan:
-            if kind == "act":
-                h = step(h if owned else h.clone())
-                owned = True
-                continue
-            owned = True
-            W = params[step + ".weight"].transpose(1, 2)  # (p, in, out)
-            b = params.get(step + ".bias")
-            h = torch.bmm(h, W) if b is None else torch.baddbmm(b[:, None, :], h, W)
-        return h
+        """Members per pass: activations of about 8 MB on a CPU, where cache-sized chunks run
+        faster than one large pass (measured in benchmarks/torch_throughput.py), and of about
+        256 MB on a GPU."""
+        widest = max(shape[0] for shape in self.layout.shapes)
+        per_member = 4 * batch * max(widest, 1) + 4 * self.dim
+        budget = 8e6 if self.device.type == "cpu" else 256e6
+        return max(1, min(8192, int(budget // per_member)))
 
     # -- reporting ----------------------------------------------------------------------------
     def bounds(self, radius=None):

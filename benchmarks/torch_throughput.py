@@ -1,0 +1,80 @@
+"""Whole-population network evaluation against a loop over P separate modules.
+
+MLP 64-32-10, 256 samples, cross-entropy; P in 16, 128, 1024; on the CPU and, when present,
+on CUDA. Each row: the batched-matmul path, the vmap path, and a loop calling P modules one
+after another, all in the same run; the ratio is loop time / batched time, and FLOP/s counts
+the Linear layers' multiply-adds x 2.
+
+    python benchmarks/torch_throughput.py [--repeats 5] [--sizes 16 128 1024]
+"""
+
+import argparse
+import copy
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+from metaopt.torch import NetworkFitness
+from metaopt.torch.fitness import flops_per_sample
+
+
+def timed(fn, repeats, device):
+    fn()  # warm up
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def rows(device, sizes, repeats):
+    torch.manual_seed(0)
+    base = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((256, 64)), rng.integers(0, 10, 256)
+    flops = flops_per_sample(base) * 256
+    for P in sizes:
+        bmm = NetworkFitness(base, "cross_entropy", (X, y), device=device)
+        vm = NetworkFitness(base, "cross_entropy", (X, y), device=device, fast_path="vmap")
+        pop = bmm.initial_population(P, scale=0.5, rng=1)
+        modules = [bmm.layout.load(copy.deepcopy(bmm.module), x) for x in pop]
+        inputs, targets = bmm.train
+
+        def loop():
+            with torch.no_grad():
+                return [nn.functional.cross_entropy(m(inputs), targets).item() for m in modules]
+
+        t_bmm = timed(lambda: bmm(pop), repeats, device)
+        t_vmap = timed(lambda: vm(pop), repeats, device)
+        t_loop = timed(loop, repeats, device)
+        yield P, t_bmm, t_vmap, t_loop, P * flops / t_bmm
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[16, 128, 1024])
+    args = parser.parse_args()
+    devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available()
+                                       else [])
+    print("MLP 64-32-10, 256 samples, cross-entropy; median of "
+          f"{args.repeats}; torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
+    print(f"{'device':<7} {'P':>5} {'batched (bmm)':>14} {'vmap':>10} {'loop':>10} "
+          f"{'loop/batched':>13} {'GFLOP/s':>9}")
+    for device in devices:
+        for P, t_bmm, t_vmap, t_loop, rate in rows(device, args.sizes, args.repeats):
+            print(f"{device.type:<7} {P:>5} {t_bmm * 1e3:12.2f}ms {t_vmap * 1e3:8.2f}ms "
+                  f"{t_loop * 1e3:8.2f}ms {t_loop / t_bmm:12.1f}x {rate / 1e9:9.2f}")
+    if len(devices) == 1:
+        print("(no CUDA device here: GPU rows are measured where one is present)")
+
+
+if __name__ == "__main__":
+    main()
