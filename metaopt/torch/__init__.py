@@ -14,5 +14,10 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
 from .fitness import NetworkFitness
 from .params import ParameterLayout, default_device
 from .population import PopulationModule
+from .search import LearningRateSearch
+from .train import PBT, TrainResult, batch_train
 
-__all__ = ["NetworkFitness", "ParameterLayout", "PopulationModule", "default_device"]
+from . import optim  # noqa: E402  (the functional optimizers, as metaopt.torch.optim)
+
+__all__ = ["NetworkFitness", "ParameterLayout", "PopulationModule", "default_device",
+           "batch_train", "TrainResult", "PBT", "LearningRateSearch", "optim"]

@@ -1,0 +1,227 @@
+"""Training a whole population of networks at once, with per-member hyperparameters, and
+population-based training (Jaderberg et al. 2017)."""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch.func import functional_call, grad_and_value, vmap
+
+from ..rng import as_generator
+from .fitness import _loss_fn
+from .optim import OPTIMIZERS, FunctionalOptimizer
+from .params import default_device
+from .population import PopulationModule
+
+__all__ = ["batch_train", "TrainResult", "PBT"]
+
+
+@dataclass
+class PBT:
+    """Population-based training (M. Jaderberg et al., "Population Based Training of Neural
+    Networks", 2017): every ``interval`` steps the members are ranked by validation loss; each
+    of the worst ``fraction`` copies the weights and optimizer state of a random member of the
+    best ``fraction`` and multiplies each hyperparameter in ``hparams`` by a factor drawn from
+    ``perturb``."""
+
+    interval: int = 100
+    fraction: float = 0.25
+    perturb: tuple = (0.8, 1.2)
+    hparams: tuple = ("lr",)
+
+
+@dataclass
+class TrainResult:
+    """What :func:`batch_train` returns; arrays have one entry per member."""
+
+    params: dict
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    train_accuracy: np.ndarray = None
+    val_accuracy: np.ndarray = None
+    hparams: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)
+    hparam_history: list = field(default_factory=list)
+    forward_passes: int = 0
+    seconds: float = 0.0
+
+
+def _tensors(pair, dtype, device, classification):
+    X, y = pair
+    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X, dtype=dtype,
+                        device=device)
+    y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y, device=device)
+    return X, (y.long() if classification else y.to(dtype))
+
+
+def _member_count(hparams):
+    sizes = {np.asarray(v).shape[0] for v in hparams.values()
+             if not callable(v) and np.ndim(v) == 1}
+    if len(sizes) > 1:
+        raise ValueError(f"per-member hyperparameters disagree in length: {sorted(sizes)}")
+    return sizes.pop() if sizes else None
+
+
+def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_size=64,
+                rng=None, device=None, loss="cross_entropy", members=None, init="same",
+                eval_every=None, pbt=None):
+    """Train P copies of ``module`` at once, each with its own hyperparameters.
+
+    Gradients come from ``torch.func.grad_and_value`` under ``vmap`` over the stacked
+    parameters; each member draws its own minibatch order from ``rng`` (epochs of a random
+    permutation); the optimizer is functional (:mod:`metaopt.torch.optim`), so each member has
+    its own learning rate, momentum, weight decay or schedule parameters.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+    data : dict with "train" and "val" (or "test") pairs (X, y)
+    optimizer : str (a key of ``metaopt.torch.optim.OPTIMIZERS``) or FunctionalOptimizer
+    hparams : dict
+        The optimizer's keyword arguments; (P,) arrays give per-member values, ``lr`` may be a
+        Schedule. P is their length (or ``members``).
+    steps, batch_size : int
+    rng : None, int or numpy.random.Generator
+    device : optional (CUDA when present)
+    loss : "cross_entropy", "mse" or callable
+    members : int, optional
+        P when no hyperparameter is per member.
+    init : "same" (every member starts from the module's parameters) or "independent" (each
+        member re-initialised with ``reset_parameters`` under its own seed)
+    eval_every : int, optional
+        Record train and validation losses every so many steps in ``history``.
+    pbt : PBT, optional
+
+    Returns
+    -------
+    TrainResult
+    """
+    started = time.perf_counter()
+    gen = as_generator(rng)
+    device = default_device(device)
+    hparams = dict(hparams or {})
+    if isinstance(optimizer, FunctionalOptimizer):
+        opt = optimizer
+    else:
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer={optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+        opt = OPTIMIZERS[optimizer](**hparams)
+    P = _member_count(hparams) or members
+    if P is None:
+        raise ValueError("give per-member hyperparameters (arrays) or members=P")
+    for name, value in (("steps", steps), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {name}={value!r}")
+    population = PopulationModule(module, device)
+    base, layout = population.module, population.layout
+    loss_fn, classification = _loss_fn(loss)
+    train = _tensors(data["train"], layout.dtype, device, classification)
+    val = _tensors(data.get("val", data.get("test")), layout.dtype, device, classification)
+    params = _initial_params(base, layout, P, init, gen, device)
+    state = opt.init(params)
+    buffers = dict(base.named_buffers())
+
+    def member_loss(p, x, y):
+        out = functional_call(base, {**p, **buffers}, (x,))
+        return loss_fn(out[None], y)[0].mean()
+
+    step_fn = vmap(grad_and_value(member_loss))
+    order = _minibatch_order(gen, train[0].shape[0], P, steps, batch_size)
+    history = {"step": [], "train_loss": [], "val_loss": []}
+    hparam_history = []
+    running = torch.zeros(P, dtype=torch.float64, device=device)
+    for k in range(steps):
+        idx = torch.as_tensor(order[:, k], device=device)
+        grads, values = step_fn(params, train[0][idx], train[1][idx])
+        params, state = opt.update(grads, state, params)
+        running = 0.9 * running + 0.1 * values.detach().double() if k else values.double()
+        if eval_every and (k + 1) % eval_every == 0:
+            history["step"].append(k + 1)
+            history["train_loss"].append(running.cpu().numpy().copy())
+            history["val_loss"].append(_evaluate(population, params, val, loss_fn)[0])
+        if pbt is not None and (k + 1) % pbt.interval == 0 and k + 1 < steps:
+            params, state = _exploit_and_explore(pbt, population, params, state, val, loss_fn,
+                                                 gen)
+            hparam_history.append({"step": k + 1, **{n: state["hparams"][n].cpu().numpy().copy()
+                                                      for n in pbt.hparams}})
+    train_loss, train_acc = _evaluate(population, params, train, loss_fn)
+    val_loss, val_acc = _evaluate(population, params, val, loss_fn)
+    forward = P * steps * batch_size + P * (train[0].shape[0] + val[0].shape[0])
+    return TrainResult(
+        params={k: v.detach() for k, v in params.items()}, train_loss=train_loss,
+        val_loss=val_loss, train_accuracy=train_acc if classification else None,
+        val_accuracy=val_acc if classification else None,
+        hparams={k: v.cpu().numpy() for k, v in state["hparams"].items()},
+        history={k: np.array(v) for k, v in history.items()}, hparam_history=hparam_history,
+        forward_passes=int(forward), seconds=time.perf_counter() - started)
+
+
+def _initial_params(base, layout, P, init, gen, device):
+    if init == "same":
+        x0 = layout.flatten(base)
+        X = np.repeat(x0[None, :], P, axis=0)
+    elif init == "independent":
+        import copy
+
+        X = np.empty((P, layout.dim))
+        for i in range(P):
+            torch.manual_seed(int(gen.integers(0, 2**31 - 1)))
+            fresh = copy.deepcopy(base)
+            for m in fresh.modules():
+                if hasattr(m, "reset_parameters"):
+                    m.reset_parameters()
+            X[i] = layout.flatten(fresh)
+    else:
+        raise ValueError(f"init must be 'same' or 'independent', got init={init!r}")
+    return {k: v.clone().requires_grad_(False) for k, v in layout.stacked(X, device).items()}
+
+
+def _minibatch_order(gen, n, P, steps, batch_size):
+    """Sample indices (P, steps, batch_size): each member walks its own random permutations."""
+    need = steps * batch_size
+    epochs = -(-need // n)
+    order = np.empty((P, epochs * n), np.int64)
+    for i in range(P):
+        order[i] = np.concatenate([gen.permutation(n) for _ in range(epochs)])
+    return order[:, :need].reshape(P, steps, batch_size)
+
+
+def _evaluate(population, params, pair, loss_fn):
+    X, y = pair
+    with torch.no_grad():
+        out = population.forward(params, X)
+        losses = loss_fn(out, y).mean(dim=1).double().cpu().numpy()
+        losses = np.where(np.isfinite(losses), losses, np.inf)
+        accuracy = None
+        if y.dtype == torch.long and out.ndim == 3:
+            accuracy = (out.argmax(dim=-1) == y).double().mean(dim=1).cpu().numpy()
+    return losses, accuracy
+
+
+def _exploit_and_explore(pbt, population, params, state, val, loss_fn, gen):
+    losses, _ = _evaluate(population, params, val, loss_fn)
+    P = losses.shape[0]
+    k = max(1, int(round(pbt.fraction * P)))
+    ranked = np.argsort(losses, kind="stable")
+    best, worst = ranked[:k], ranked[P - k:]
+    sources = best[gen.integers(0, k, size=k)]
+    src = torch.as_tensor(sources, device=next(iter(params.values())).device)
+    dst = torch.as_tensor(worst, device=src.device)
+    params = {n: v.clone() for n, v in params.items()}
+    for n in params:
+        params[n][dst] = params[n][src]
+    for per_param in state["buffers"].values():
+        for key, buf in per_param.items():
+            if torch.is_tensor(buf) and buf.ndim >= 1 and buf.shape[0] == P:
+                buf[dst] = buf[src]
+    for name in pbt.hparams:
+        if name not in state["hparams"]:
+            raise ValueError(f"PBT hyperparameter {name!r} is not one of the optimizer's "
+                             f"{sorted(state['hparams'])} (a scheduled lr cannot be perturbed)")
+        h = state["hparams"][name]
+        factors = torch.as_tensor(np.asarray(pbt.perturb)[gen.integers(0, len(pbt.perturb), k)],
+                                  dtype=h.dtype, device=h.device)
+        h[dst] = h[src] * factors
+    return params, state
+

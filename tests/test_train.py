@@ -1,0 +1,132 @@
+"""batch_train, population-based training and the learning-rate search."""
+
+import time
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("sklearn")
+from torch import nn  # noqa: E402
+
+import metaopt  # noqa: E402
+from metaopt import Real, Space  # noqa: E402
+from metaopt.torch import PBT, LearningRateSearch, batch_train  # noqa: E402
+from problems.neural import classification_task  # noqa: E402
+
+
+def small_data(n=256, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 6))
+    y = (X[:, 0] + X[:, 1] ** 2 > 0.5).astype(int) + (X[:, 2] > 1).astype(int)
+    return {"train": (X[:200], y[:200]), "val": (X[200:], y[200:])}
+
+
+def mlp():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(6, 12), nn.Tanh(), nn.Linear(12, 3))
+
+
+def test_each_member_equals_its_own_torch_optim_run():
+    data = small_data()
+    lrs = np.array([0.003, 0.03, 0.1])
+    result = batch_train(mlp(), data, "sgd", {"lr": lrs, "momentum": [0.0, 0.5, 0.9]},
+                         steps=40, batch_size=16, rng=3)
+    # Replay member i's minibatch order with torch.optim.SGD on its own module.
+    from metaopt.torch.train import _minibatch_order
+
+    order = _minibatch_order(np.random.default_rng(3), 200, 3, 40, 16)
+    X = torch.as_tensor(data["train"][0], dtype=torch.float32)
+    y = torch.as_tensor(data["train"][1])
+    for i, (lr, mom) in enumerate(zip(lrs, [0.0, 0.5, 0.9])):
+        model = mlp()
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=mom)
+        for k in range(40):
+            idx = torch.as_tensor(order[i, k])
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(X[idx]), y[idx]).backward()
+            opt.step()
+        for name, p in model.named_parameters():
+            torch.testing.assert_close(result.params[name][i], p.detach(), rtol=1e-4, atol=1e-5)
+
+
+def test_learning_rates_matter_and_results_are_reproducible():
+    data = small_data()
+    lrs = np.array([1e-5, 3e-2])
+    a = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=150, batch_size=32, rng=0,
+                    eval_every=50)
+    b = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=150, batch_size=32, rng=0)
+    np.testing.assert_array_equal(a.val_loss, b.val_loss)
+    assert a.val_loss[1] < a.val_loss[0] and a.val_accuracy[1] > 0.6
+    assert a.history["val_loss"].shape == (3, 2) and list(a.history["step"]) == [50, 100, 150]
+    assert a.forward_passes == 2 * 150 * 32 + 2 * 256
+
+
+def test_independent_initialisation():
+    result = batch_train(mlp(), small_data(), "adam", {"lr": 0.0}, members=3, steps=1,
+                         batch_size=8, init="independent", rng=0)
+    w = result.params["0.weight"]
+    assert not torch.allclose(w[0], w[1])
+
+
+def test_pbt_copies_the_best_and_perturbs():
+    data = small_data()
+    lrs = np.array([1e-6, 1e-6, 1e-6, 5e-2])  # one good member among three stuck ones
+    result = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=200, batch_size=32, rng=0,
+                         pbt=PBT(interval=50, fraction=0.25, perturb=(0.8, 1.2)))
+    assert len(result.hparam_history) == 3
+    first = result.hparam_history[0]["lr"]
+    # The worst member copied the good one and perturbed its rate by 0.8 or 1.2.
+    assert np.sum(np.isclose(first, 5e-2 * 0.8) | np.isclose(first, 5e-2 * 1.2)) == 1
+    assert result.val_loss.max() < 1.0  # the copied member trains too
+    with pytest.raises(ValueError, match="PBT hyperparameter 'momentum'"):
+        batch_train(mlp(), data, "adam", {"lr": lrs}, steps=60, batch_size=8,
+                    pbt=PBT(interval=50, hparams=("momentum",)))
+
+
+def test_bad_arguments():
+    data = small_data()
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        batch_train(mlp(), data, "lion", {"lr": [0.1]})
+    with pytest.raises(ValueError, match="disagree in length"):
+        batch_train(mlp(), data, "adam", {"lr": [0.1, 0.2], "betas": (0.9, 0.99),
+                                          "weight_decay": [0.0, 0.1, 0.2]})
+    with pytest.raises(ValueError, match="members=P"):
+        batch_train(mlp(), data, "adam", {"lr": 0.1})
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        batch_train(mlp(), data, "adam", {"lr": [0.1]}, steps=0)
+
+
+def test_lr_search_with_de_matches_a_dense_grid_in_less_time():
+    data = classification_task("digits", rng=0)
+    torch.manual_seed(0)
+    module = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    search = LearningRateSearch(module, {"train": data["train"]},
+                                Space({"lr": Real(1e-4, 1.0, log=True)}), steps=150,
+                                batch_size=64)
+    grid_lrs = np.logspace(-4, 0, 64)
+    t = time.perf_counter()
+    for lr in grid_lrs:  # the grid trained as usual: one run after another
+        batch_train(module, search.data, "adam", {"lr": [lr]}, steps=150, batch_size=64,
+                    rng=0)
+    grid_seconds = time.perf_counter() - t
+    grid = search(grid_lrs[:, None], rng=np.random.default_rng(0))
+    t = time.perf_counter()
+    res = metaopt.minimize(search, search.space, method="de", vectorized=True, pop_size=32,
+                           budget=64, rng=0)
+    de_seconds = time.perf_counter() - t
+    assert res.fun <= 1.05 * grid.min()
+    assert de_seconds < grid_seconds
+    assert len(search.trials) == 3 and res.params["lr"] > 1e-4
+
+
+def test_lr_search_with_a_schedule_and_momentum():
+    space = Space({"lr": Real(1e-3, 1.0, log=True), "pct_start": Real(0.1, 0.5),
+                   "momentum": Real(0.0, 0.95)})
+    search = LearningRateSearch(mlp(), small_data(), space, optimizer="sgd",
+                                schedule="one_cycle", steps=60, batch_size=16)
+    res = metaopt.minimize(search, space, method="de", vectorized=True, pop_size=8, budget=16,
+                           rng=0)
+    assert np.isfinite(res.fun) and set(res.params) == {"lr", "pct_start", "momentum"}
+    with pytest.raises(TypeError, match="named Space"):
+        LearningRateSearch(mlp(), small_data(), [(0, 1)])
