@@ -15,6 +15,7 @@ from .algorithms.base import Optimizer
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from .evaluation import BatchEvaluator, EvaluationError
 from .problem import make_evaluator
+from .progress import Progress
 
 __all__ = ["Termination", "Checkpointer", "run", "drive", "drive_async", "resume_optimizer"]
 
@@ -148,7 +149,8 @@ def resume_optimizer(path, cls, space):
     return state["optimizer"], state
 
 
-def drive(opt, evaluations, termination, callback=None, checkpointer=None, state=None):
+def drive(opt, evaluations, termination, callback=None, checkpointer=None, state=None,
+          progress=None):
     """Run ``opt`` until a rule of ``termination`` (or the callback) stops it.
 
     Parameters
@@ -189,6 +191,8 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 raise
             pending = None
             opt.tell(X, f)
+            if progress is not None:
+                progress.update(opt)
             stop = termination.check(opt)
             if checkpointer is not None and (stop is not None or checkpointer.due(opt.nit)):
                 checkpointer.save(opt, termination, evaluations)
@@ -201,6 +205,8 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 return _result(opt, evaluations, *stop)
     finally:
         evaluations.close()
+        if progress is not None:
+            progress.close()
 
 
 def drive_async(opt, evaluations, termination, callback=None, checkpointer=None, state=None):
@@ -298,8 +304,8 @@ def _callback_stops(callback, opt, evaluations):
 def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers=1,
         backend="processes", client=None, on_error="raise", retries=2, timeout=None,
         checkpoint=None, checkpoint_every=None, checkpoint_interval=None, resume=None,
-        asynchronous=False, maxiter=None, target=None, max_time=None, stagnation=None,
-        stagnation_tol=0.0):
+        asynchronous=False, progress=False, maxiter=None, target=None, max_time=None,
+        stagnation=None, stagnation_tol=0.0):
     """Drive an ask/tell optimizer on ``fun``: the loop ``minimize`` uses, for objects you made.
 
     Parameters
@@ -329,6 +335,9 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
         Steady-state mode for algorithms that support it (DE): each finished evaluation is
         told at once and starts the next, for objectives whose time varies. Not bit-identical
         across worker counts.
+    progress : bool or None, default False
+        A progress bar (tqdm) with the best value, evaluations per second and ETA, shown once
+        the run has lasted a second; None shows it only when stderr is a terminal.
     maxiter, target, max_time, stagnation, stagnation_tol, callback
         As for :func:`metaopt.minimize`.
 
@@ -368,4 +377,6 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
         if backend == "dask" or timeout is not None:
             raise ValueError("asynchronous mode runs on processes or threads, without timeout")
         return drive_async(optimizer, evaluations, termination, callback, checkpointer, state)
-    return drive(optimizer, evaluations, termination, callback, checkpointer, state)
+    bar = None if progress is False else Progress(termination.budget, progress,
+                                                   type(optimizer).__name__)
+    return drive(optimizer, evaluations, termination, callback, checkpointer, state, bar)

@@ -13,8 +13,9 @@ __all__ = ["minimize"]
 def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=False,
              callback=None, init=None, *, workers=1, backend="processes", client=None,
              on_error="raise", retries=2, timeout=None, checkpoint=None, checkpoint_every=None,
-             checkpoint_interval=None, resume=None, asynchronous=False, maxiter=None,
-             target=None, max_time=None, stagnation=None, stagnation_tol=0.0, **options):
+             checkpoint_interval=None, resume=None, asynchronous=False, progress=False,
+             maxiter=None, target=None, max_time=None, stagnation=None, stagnation_tol=0.0,
+             **options):
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -42,6 +43,9 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     checkpoint, checkpoint_every, checkpoint_interval, resume : save and continue runs
     asynchronous : bool, default False
         Steady-state evaluation for DE (see :func:`metaopt.run`).
+    progress : bool or None, default False
+        A tqdm progress bar (best value, evaluations per second, ETA) on runs longer than a
+        second; None: only when stderr is a terminal.
     maxiter, target, max_time, stagnation, stagnation_tol
         Further stopping rules; see :class:`metaopt.engine.Termination`.
     **options
@@ -79,7 +83,8 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
                workers=workers, backend=backend, client=client, on_error=on_error,
                retries=retries, timeout=timeout, checkpoint=checkpoint,
                checkpoint_every=checkpoint_every, checkpoint_interval=checkpoint_interval,
-               resume=resume, asynchronous=asynchronous, maxiter=maxiter, target=target,
+               resume=resume, asynchronous=asynchronous, progress=progress, maxiter=maxiter,
+               target=target,
                max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol)
 
 

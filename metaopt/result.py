@@ -1,6 +1,7 @@
 """The result record (scipy's OptimizeResult) and the convergence history."""
 
 import csv
+import json
 
 import numpy as np
 from scipy.optimize import OptimizeResult
@@ -91,3 +92,41 @@ class Result(OptimizeResult):
     params : dict, only for a named Space
         ``x`` as ``{name: value}``.
     """
+
+    def plot(self, ax=None, log=None, label=None):
+        """The convergence curve, best value against evaluations (needs matplotlib).
+
+        ``log`` puts the y axis on a log scale (default: when every value is positive).
+        Returns the matplotlib Axes.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4))
+        h = self.history
+        best = h.best_fun
+        ax.plot(h.nfev, best, label=label)
+        if log or (log is None and np.all(best[np.isfinite(best)] > 0)):
+            ax.set_yscale("log")
+        ax.set_xlabel("evaluations")
+        ax.set_ylabel("best value so far")
+        ax.grid(alpha=0.3)
+        return ax
+
+    def to_json(self, path=None):
+        """The result as JSON (x, fun, counters, message, and the history's columns); written
+        to ``path`` when given, returned as a string otherwise."""
+        record = {"x": np.asarray(self.x).tolist(), "fun": float(self.fun),
+                  "nfev": int(self.nfev), "nit": int(self.nit), "success": bool(self.success),
+                  "message": str(self.message), "nfail": int(self.get("nfail", 0)),
+                  "ndelta": int(self.get("ndelta", 0)),
+                  "history": {k: v.tolist() for k, v in self.history.to_dict().items()}}
+        if "params" in self:
+            record["params"] = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
+                                for k, v in self.params.items()}
+        text = json.dumps(record, indent=2, default=str)
+        if path is None:
+            return text
+        with open(path, "w") as handle:
+            handle.write(text)
+        return text

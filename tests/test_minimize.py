@@ -156,3 +156,19 @@ def test_wrong_shapes_from_the_objective_raise():
         metaopt.minimize(lambda x: np.zeros(2), BOUNDS, method="de", budget=100, pop_size=10)
     with pytest.raises(metaopt.EvaluationError, match="must return a real number"):
         metaopt.minimize(lambda x: "a", BOUNDS, method="de", budget=100, pop_size=10)
+
+
+def test_progress_bar_on_runs_longer_than_a_second(capsys):
+    import time
+
+    def slow(X):
+        time.sleep(0.15)
+        return np.sum(X * X, axis=1)
+
+    metaopt.minimize(slow, BOUNDS, method="de", budget=100, pop_size=10, vectorized=True,
+                     rng=0, progress=True)
+    err = capsys.readouterr().err
+    assert "100/100" in err and "best=" in err
+    metaopt.minimize(sphere_vec, BOUNDS, method="de", budget=100, pop_size=10, vectorized=True,
+                     rng=0, progress=True)
+    assert "best=" not in capsys.readouterr().err  # a fast run shows nothing

@@ -1,0 +1,48 @@
+"""A TSPLIB instance solved by iterated local search, and the tour drawn to a PNG.
+
+    python examples/tsp.py [--instance kroA100] [--out out]
+"""
+
+import argparse
+import pathlib
+
+import numpy as np
+
+import metaopt
+from metaopt import Permutation
+from problems import load_tsplib
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instance", default="kroA100")
+    parser.add_argument("--out", default="out")
+    args = parser.parse_args()
+    tsp = load_tsplib(args.instance)
+    res = metaopt.minimize(tsp, Permutation(tsp.n), method="ils", budget=5_000, rng=0,
+                           vectorized=True, target=tsp.optimum)
+    print(f"{tsp.name}: tour length {res.fun:.0f}, published optimum {tsp.optimum:.0f} "
+          f"(gap {tsp.gap(res.fun):.2%}); {res.nfev} tours evaluated, {res.ndelta:,} move deltas")
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tour = np.asarray(res.x, dtype=int)
+    xy = tsp.coords[np.append(tour, tour[0])]
+    fig, ax = plt.subplots(figsize=(6, 6))
+    ax.plot(xy[:, 0], xy[:, 1], "-", linewidth=1)
+    ax.plot(tsp.coords[:, 0], tsp.coords[:, 1], "o", markersize=3)
+    ax.set_title(f"{tsp.name}: length {res.fun:.0f} (optimum {tsp.optimum:.0f})")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(out / f"{tsp.name}_tour.png", dpi=110)
+    print(f"tour drawn to {out / (tsp.name + '_tour.png')}")
+
+
+if __name__ == "__main__":
+    main()

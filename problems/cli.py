@@ -1,0 +1,407 @@
+"""The ``metaopt`` command line: run, compare, nn, lr-search, list.
+
+It lives beside the workloads (``problems``) because it runs them; the engine (``metaopt``)
+never imports this package.
+
+    metaopt run rastrigin --method lshade --dim 10 --budget 100000 --rng 0 --out out
+    metaopt run berlin52 --method ils --budget 2000
+    metaopt run mypackage.mymodule:objective --dim 5 --bounds -10 10
+    metaopt compare rastrigin --methods de,lshade,ga --seeds 5 --out out
+    metaopt nn digits --against sgd,adam,nadam,adabelief,adan --methods ga,de,openai_es,snes
+    metaopt lr-search digits --optimizer adam --method de --budget 96
+    metaopt list
+"""
+
+import argparse
+import csv
+import importlib
+import json
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+import metaopt
+from metaopt import REGISTRY, Binary, Permutation
+
+from .binary import DeceptiveTrap, OneMax, make_knapsack
+from .functions import FUNCTIONS, make_function
+from .tsp import load_tsplib, tsplib_instances
+
+NEURAL = ("digits", "wine", "breast_cancer", "spirals", "parity", "sine", "cartpole")
+
+
+# -- problems -----------------------------------------------------------------------------------
+class Problem:
+    """What a run needs: the objective, its space or bounds, and what is known about it."""
+
+    def __init__(self, name, fun, bounds, vectorized, optimum=None, options=None, report=None):
+        self.name, self.fun, self.bounds, self.vectorized = name, fun, bounds, vectorized
+        self.optimum, self.options, self.report = optimum, options or {}, report
+
+
+def resolve(name, dim=10, rng=0, bounds=None, vectorized=False):
+    """A problem by name: a test function, a TSPLIB instance, knapsack[-N], onemax[-N],
+    trap[-N], a neural task, or ``module:function`` (a user's objective)."""
+    if name in FUNCTIONS:
+        f = make_function(name, dim, rng=rng, shift=True)
+        return Problem(f"{name} (d={dim}, shifted)", f, f.bounds, True, f.f_opt)
+    if name in tsplib_instances():
+        tsp = load_tsplib(name)
+        return Problem(f"TSPLIB {name} ({tsp.n} cities)", tsp, Permutation(tsp.n), True,
+                       tsp.optimum)
+    base, _, size = name.partition("-")
+    if base in ("knapsack", "onemax", "trap"):
+        n = int(size) if size else 50
+        problem = {"knapsack": lambda: make_knapsack(n, rng=rng, correlation="strong"),
+                   "onemax": lambda: OneMax(n),
+                   "trap": lambda: DeceptiveTrap(n - n % 5 or 5)}[base]()
+        return Problem(f"{base} (n={problem.n})", problem, Binary(problem.n), True,
+                       problem.optimum)
+    if name in NEURAL:
+        return _neural(name, rng)
+    if ":" in name:
+        module, _, attr = name.partition(":")
+        try:
+            fun = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise SystemExit(f"cannot load the objective {name!r}: {exc}") from None
+        box = [(bounds[0], bounds[1])] * dim if bounds else [(-5.0, 5.0)] * dim
+        return Problem(name, fun, box, vectorized)
+    raise SystemExit(f"unknown problem {name!r}; see `metaopt list`")
+
+
+def _neural(name, rng):
+    try:
+        from metaopt.torch import NetworkFitness
+
+        from .comparison import network_for
+        from .neural import TASKS, CartPoleFitness
+    except ImportError as exc:
+        raise SystemExit(f"{name} needs the torch extra: pip install 'metaopt[torch]' ({exc})")
+    import torch
+    from torch import nn
+
+    if name == "cartpole":
+        torch.manual_seed(rng)
+        fit = CartPoleFitness(nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)),
+                              episodes=10)
+        return Problem("CartPole-v1 policy (4-8-2)", fit, fit.bounds(2.0), True, -500.0,
+                       {"snes": {"sigma": 0.5}})
+    data = TASKS[name](rng)
+    if name == "sine":
+        torch.manual_seed(rng)
+        module = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1))
+        fit = NetworkFitness(module, "mse", data)
+    else:
+        fit = NetworkFitness(network_for(data), "cross_entropy", data, batch_size=256)
+    start = {"openai_es": {"x0": fit.x0, "sigma": 0.05, "lr": 0.03},
+             "snes": {"x0": fit.x0, "sigma": 0.1}}
+    return Problem(f"{name} MLP ({fit.dim} weights)", fit, fit.bounds(), True, None, start,
+                   report=lambda x: fit.evaluate(x, "test"))
+
+
+# -- output -----------------------------------------------------------------------------------
+def _write_history(path, result):
+    result.history.to_csv(path)
+
+
+def _convergence_plot(path, curves, title):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    positive = all(np.all(np.asarray(c[1]) > 0) for c in curves.values() for c in [c[0]])
+    for name, (grid, median, low, high) in curves.items():
+        ax.plot(grid, median, label=name)
+        ax.fill_between(grid, low, high, alpha=0.2)
+    if positive:
+        ax.set_yscale("log")
+    ax.set_xlabel("evaluations")
+    ax.set_ylabel("best value so far")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _gap_text(value, optimum):
+    if optimum is None:
+        return ""
+    if optimum == 0:
+        return f"  (optimum 0; error {value:.3g})"
+    return f"  (optimum {optimum:g}; gap {value / optimum - 1:+.3%})"
+
+
+# -- verbs ------------------------------------------------------------------------------------
+def cmd_run(args):
+    problem = resolve(args.problem, args.dim, args.rng, args.bounds, args.vectorized)
+    options = dict(problem.options.get(args.method, {}))
+    if args.pop_size:
+        options["pop_size"] = args.pop_size
+    budget = args.budget or 10_000 * args.dim
+    print(f"metaopt {metaopt.__version__}: {args.method} on {problem.name}, "
+          f"budget {budget:,} evaluations, rng {args.rng}")
+    started = time.perf_counter()
+    res = metaopt.minimize(problem.fun, problem.bounds, method=args.method, budget=budget,
+                           rng=args.rng, vectorized=problem.vectorized, workers=args.workers,
+                           checkpoint=args.checkpoint, resume=args.resume,
+                           progress=None if not args.quiet else False, **options)
+    seconds = time.perf_counter() - started
+    print(f"best value  {res.fun:.10g}{_gap_text(res.fun, problem.optimum)}")
+    print(f"evaluations {res.nfev:,} in {seconds:.2f} s ({res.nfev / max(seconds, 1e-9):,.0f}/s); "
+          f"{res.nit} generations; stopped: {res.message}")
+    if res.get("ndelta"):
+        print(f"move deltas {res.ndelta:,} (evaluated from the problem's distance matrix)")
+    x = np.asarray(res.x)
+    shown = np.array2string(x[:12], precision=5, suppress_small=True)
+    print(f"best x      {shown}{' ...' if x.size > 12 else ''}")
+    if problem.report is not None:
+        print(f"held-out    {problem.report(res.x)}")
+    if args.out:
+        out = pathlib.Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        _write_history(out / "history.csv", res)
+        res.to_json(out / "result.json")
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        ax = res.plot(label=args.method)
+        ax.set_title(f"{args.method} on {problem.name}")
+        ax.figure.tight_layout()
+        ax.figure.savefig(out / "convergence.png", dpi=110)
+        plt.close(ax.figure)
+        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'convergence.png'}")
+    return 0
+
+
+def cmd_compare(args):
+    methods = [m for m in args.methods.split(",") if m]
+    unknown = [m for m in methods if m not in REGISTRY]
+    if unknown:
+        raise SystemExit(f"unknown methods {unknown}; see `metaopt list`")
+    budget = args.budget or 10_000 * args.dim
+    problem = resolve(args.problem, args.dim, 0, args.bounds, args.vectorized)
+    print(f"comparing {', '.join(methods)} on {problem.name}: {args.seeds} seeds, "
+          f"{budget:,} evaluations each")
+    grid = np.unique(np.linspace(1, budget, 200).astype(int))
+    rows, curves, finals = [], {}, {}
+    for method in methods:
+        values, times, traces = [], [], []
+        for seed in range(args.seeds):
+            started = time.perf_counter()
+            res = metaopt.minimize(problem.fun, problem.bounds, method=method, budget=budget,
+                                   rng=seed, vectorized=problem.vectorized,
+                                   **problem.options.get(method, {}))
+            times.append(time.perf_counter() - started)
+            values.append(res.fun)
+            h = res.history
+            # Before its first generation ends a run is shown at its first value.
+            idx = np.maximum(np.searchsorted(h.nfev, grid, side="right") - 1, 0)
+            traces.append(h.best_fun[idx])
+            rows.append({"method": method, "seed": seed, "best": res.fun, "nfev": res.nfev,
+                         "seconds": times[-1]})
+        traces = np.array(traces)
+        curves[method] = (grid, np.median(traces, axis=0), traces.min(axis=0),
+                          traces.max(axis=0))
+        finals[method] = (np.array(values), np.array(times))
+    print(f"{'method':<10} {'median':>13} {'q25':>13} {'q75':>13} {'best':>13} "
+          f"{'median time':>12}")
+    for method, (values, times) in finals.items():
+        q25, med, q75 = np.percentile(values, [25, 50, 75])
+        print(f"{method:<10} {med:13.6g} {q25:13.6g} {q75:13.6g} {values.min():13.6g} "
+              f"{np.median(times):11.2f}s")
+    if problem.optimum is not None:
+        print(f"(known optimum {problem.optimum:g})")
+    if args.out:
+        out = pathlib.Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "history.csv", "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["method", "nfev", "median_best", "min_best", "max_best"])
+            for method, (g, med, low, high) in curves.items():
+                writer.writerows(zip([method] * len(g), g, med, low, high))
+        summary = {m: {"median": float(np.median(v)), "q25": float(np.percentile(v, 25)),
+                       "q75": float(np.percentile(v, 75)), "best": float(v.min()),
+                       "median_seconds": float(np.median(t)), "values": v.tolist()}
+                   for m, (v, t) in finals.items()}
+        with open(out / "result.json", "w") as handle:
+            json.dump({"problem": problem.name, "budget": budget, "seeds": args.seeds,
+                       "optimum": problem.optimum, "methods": summary, "runs": rows},
+                      handle, indent=2)
+        _convergence_plot(out / "convergence.png", curves,
+                          f"{problem.name}: median of {args.seeds} seeds, min-max shaded")
+        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'convergence.png'}")
+    return 0
+
+
+def cmd_nn(args):
+    from .comparison import compare, plot_comparison, table
+
+    gradient = [m for m in args.against.split(",") if m]
+    free = [m for m in args.methods.split(",") if m]
+    print(f"{args.task}: gradient optimizers {gradient} against gradient-free {free}; "
+          f"{args.seconds:g} s or {args.passes:.3g} forward passes each")
+    rows = compare(args.task, gradient, free, args.seconds, args.passes, args.rng)
+    print("\n".join(table(rows)))
+    if args.out:
+        out = pathlib.Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "history.csv", "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["method", "forward_passes", "seconds", "test_loss"])
+            for name, row in rows.items():
+                writer.writerows(zip([name] * len(row["curve"][0]), *row["curve"]))
+        with open(out / "result.json", "w") as handle:
+            json.dump({name: {k: (float(v) if isinstance(v, (float, np.floating, int)) else v)
+                              for k, v in row.items() if k != "curve"}
+                       for name, row in rows.items()}, handle, indent=2, default=str)
+        plot_comparison(rows, out / "comparison.png", f"{args.task}: gradient (solid) vs "
+                        f"gradient-free (dashed)")
+        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'comparison.png'}")
+    return 0
+
+
+def cmd_lr_search(args):
+    try:
+        from metaopt.torch import LearningRateSearch
+
+        from .comparison import network_for
+        from .neural import TASKS
+    except ImportError as exc:
+        raise SystemExit(f"lr-search needs the torch extra: pip install 'metaopt[torch]' ({exc})")
+    from metaopt import Real, Space
+
+    data = TASKS[args.task](args.rng)
+    space = Space({"lr": Real(args.lr_min, args.lr_max, log=True)})
+    search = LearningRateSearch(network_for(data), {"train": data["train"]}, space,
+                                optimizer=args.optimizer, steps=args.steps,
+                                batch_size=args.batch_size)
+    print(f"learning-rate search for {args.optimizer} on {args.task} with {args.method}: "
+          f"{args.budget} trials of {args.steps} steps, {args.pop_size} trained at once")
+    started = time.perf_counter()
+    res = metaopt.minimize(search, space, method=args.method, budget=args.budget, rng=args.rng,
+                           vectorized=True, pop_size=args.pop_size)
+    seconds = time.perf_counter() - started
+    lrs = np.concatenate([X[:, 0] for X, _ in search.trials])
+    losses = np.concatenate([v for _, v in search.trials])
+    print(f"best lr {res.params['lr']:.4g}: validation loss {res.fun:.4f} "
+          f"({len(lrs)} trials in {seconds:.1f} s)")
+    if args.out:
+        out = pathlib.Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "history.csv", "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["trial", "lr", "val_loss"])
+            writer.writerows(zip(range(len(lrs)), lrs, losses))
+        res.to_json(out / "result.json")
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        finite = np.isfinite(losses)
+        ax.scatter(lrs[finite], losses[finite], s=14, alpha=0.7, label="trials")
+        ax.axvline(res.params["lr"], color="k", linestyle=":", label="best")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("learning rate")
+        ax.set_ylabel("validation loss")
+        ax.set_title(f"{args.optimizer} on {args.task}: {args.method} learning-rate search")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "lr_search.png", dpi=110)
+        plt.close(fig)
+        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'lr_search.png'}")
+    return 0
+
+
+def cmd_list(args):
+    print("algorithms (method: class; variable kinds):")
+    for name, cls in REGISTRY.items():
+        print(f"  {name:<10} {cls.__name__:<22} {', '.join(cls.supports)}")
+    print("\nproblems:")
+    print(f"  functions  {', '.join(FUNCTIONS)}  (--dim D; shifted, seeded by --rng)")
+    print(f"  TSPLIB     {', '.join(tsplib_instances())}")
+    print("  binary     knapsack[-N], onemax[-N], trap[-N]")
+    print(f"  neural     {', '.join(NEURAL)}  (torch extra)")
+    print("  yours      module:function  (--dim D --bounds LOW HIGH [--vectorized])")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="metaopt", description="Population-based, "
+                                     "gradient-free optimization.")
+    sub = parser.add_subparsers(dest="verb", required=True)
+
+    run = sub.add_parser("run", help="optimize one problem")
+    run.add_argument("problem")
+    run.add_argument("--method", default="lshade", choices=sorted(REGISTRY))
+    run.add_argument("--dim", type=int, default=10)
+    run.add_argument("--budget", type=int)
+    run.add_argument("--rng", type=int, default=0)
+    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--pop-size", type=int)
+    run.add_argument("--checkpoint")
+    run.add_argument("--resume")
+    run.add_argument("--bounds", type=float, nargs=2, metavar=("LOW", "HIGH"))
+    run.add_argument("--vectorized", action="store_true")
+    run.add_argument("--out")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    cmp_ = sub.add_parser("compare", help="several methods over several seeds")
+    cmp_.add_argument("problem")
+    cmp_.add_argument("--methods", default="de,lshade,ga,sa")
+    cmp_.add_argument("--seeds", type=int, default=5)
+    cmp_.add_argument("--dim", type=int, default=10)
+    cmp_.add_argument("--budget", type=int)
+    cmp_.add_argument("--bounds", type=float, nargs=2, metavar=("LOW", "HIGH"))
+    cmp_.add_argument("--vectorized", action="store_true")
+    cmp_.add_argument("--out")
+    cmp_.set_defaults(func=cmd_compare)
+
+    nn_ = sub.add_parser("nn", help="gradient optimizers against gradient-free methods")
+    nn_.add_argument("task")
+    nn_.add_argument("--against", default="sgd,adam,nadam,adabelief,adan")
+    nn_.add_argument("--methods", default="ga,de,openai_es,snes")
+    nn_.add_argument("--seconds", type=float, default=8.0)
+    nn_.add_argument("--passes", type=float, default=50e6)
+    nn_.add_argument("--rng", type=int, default=0)
+    nn_.add_argument("--out")
+    nn_.set_defaults(func=cmd_nn)
+
+    lr = sub.add_parser("lr-search", help="learning-rate search with batched training")
+    lr.add_argument("task")
+    lr.add_argument("--optimizer", default="adam")
+    lr.add_argument("--method", default="de", choices=sorted(REGISTRY))
+    lr.add_argument("--budget", type=int, default=64)
+    lr.add_argument("--pop-size", type=int, default=32)
+    lr.add_argument("--steps", type=int, default=300)
+    lr.add_argument("--batch-size", type=int, default=64)
+    lr.add_argument("--lr-min", type=float, default=1e-4)
+    lr.add_argument("--lr-max", type=float, default=1.0)
+    lr.add_argument("--rng", type=int, default=0)
+    lr.add_argument("--out")
+    lr.set_defaults(func=cmd_lr_search)
+
+    lst = sub.add_parser("list", help="algorithms and problems")
+    lst.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

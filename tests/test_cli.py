@@ -1,0 +1,97 @@
+"""Every CLI verb end to end, in a subprocess, with the files it writes."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def metaopt(*args, timeout=300):
+    out = subprocess.run([sys.executable, "-m", "problems.cli", *args], cwd=ROOT,
+                         capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def columns(path):
+    with open(path) as handle:
+        return next(csv.reader(handle))
+
+
+def is_png(path):
+    data = Path(path).read_bytes()
+    return data[:8] == PNG and len(data) > 5000
+
+
+def test_run_writes_history_result_and_plot(tmp_path):
+    text = metaopt("run", "rastrigin", "--method", "lshade", "--dim", "5", "--budget", "20000",
+                   "--rng", "1", "--out", str(tmp_path), "--quiet")
+    assert "best value" in text and "optimum 0" in text and "evaluations 20,000" in text
+    assert columns(tmp_path / "history.csv") == ["nit", "nfev", "best_fun", "time"]
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert {"x", "fun", "nfev", "nit", "message", "history"} <= set(result)
+    assert result["nfev"] == 20000 and len(result["x"]) == 5
+    assert is_png(tmp_path / "convergence.png")
+
+
+def test_run_tsp_binary_and_a_users_objective(tmp_path):
+    assert "gap +0.000%" in metaopt("run", "berlin52", "--method", "ils", "--budget", "3000",
+                                    "--quiet")
+    assert "knapsack (n=20)" in metaopt("run", "knapsack-20", "--method", "ga", "--budget",
+                                        "5000", "--quiet")
+    module = tmp_path / "my_objective.py"
+    module.write_text("import numpy as np\ndef f(x):\n    return float(np.sum((x - 1) ** 2))\n")
+    out = subprocess.run([sys.executable, "-m", "problems.cli", "run", "my_objective:f",
+                          "--dim", "3", "--bounds", "-4", "4", "--method", "de", "--budget",
+                          "3000", "--quiet"], cwd=ROOT, capture_output=True, text=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(tmp_path)},
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "my_objective:f" in out.stdout
+
+
+def test_compare_table_and_shaded_plot(tmp_path):
+    text = metaopt("compare", "sphere", "--methods", "de,lshade", "--seeds", "2", "--dim", "4",
+                   "--budget", "3000", "--out", str(tmp_path))
+    assert "median" in text and "lshade" in text
+    assert columns(tmp_path / "history.csv") == ["method", "nfev", "median_best", "min_best",
+                                                 "max_best"]
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert set(result["methods"]) == {"de", "lshade"} and len(result["runs"]) == 4
+    assert is_png(tmp_path / "convergence.png")
+
+
+def test_nn_comparison(tmp_path):
+    pytest.importorskip("torch")
+    text = metaopt("nn", "parity", "--against", "adam", "--methods", "snes", "--seconds", "0.5",
+                   "--out", str(tmp_path))
+    assert "adam" in text and "snes" in text and "test acc" in text
+    assert columns(tmp_path / "history.csv") == ["method", "forward_passes", "seconds",
+                                                 "test_loss"]
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert {"test_loss", "test_acc", "seconds", "passes"} <= set(result["adam"])
+    assert is_png(tmp_path / "comparison.png")
+
+
+def test_lr_search(tmp_path):
+    pytest.importorskip("torch")
+    text = metaopt("lr-search", "wine", "--budget", "16", "--pop-size", "8", "--steps", "40",
+                   "--out", str(tmp_path))
+    assert "best lr" in text
+    assert columns(tmp_path / "history.csv") == ["trial", "lr", "val_loss"]
+    assert "lr" in json.loads((tmp_path / "result.json").read_text())["params"]
+    assert is_png(tmp_path / "lr_search.png")
+
+
+def test_list_and_bad_input():
+    text = metaopt("list")
+    assert "lshade" in text and "berlin52" in text and "knapsack" in text
+    bad = subprocess.run([sys.executable, "-m", "problems.cli", "run", "nowhere"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "unknown problem 'nowhere'" in bad.stderr
