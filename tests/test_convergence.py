@@ -1,6 +1,5 @@
 """Algorithms reach the known optimum of shifted problems within a budget (fixed seeds)."""
 
-import numpy as np
 import pytest
 
 import metaopt

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_real
+from .._checks import check_choice, check_real
 from ..kernels import de as K
 from ._archive import Archive
 from .base import PopulationOptimizer
@@ -93,7 +93,7 @@ class DE(PopulationOptimizer):
         return lo, hi
 
     def _ask_offspring(self):
-        n, d, k = self.pop_size, self.dim, self._n_picks
+        n = self.pop_size
         u = self.rng.random((n, self._n_uniforms))
         src, ranges = self.pop, self._ranges
         if self._uses_archive and len(self.archive):

@@ -4,7 +4,7 @@ Needs PyTorch (``pip install "metaopt[torch]"``); the rest of metaopt does not.
 """
 
 try:
-    import torch  # noqa: F401
+    import torch  # noqa: F401  (fail early, with the install hint)
 except ImportError as exc:  # pragma: no cover - exercised in an environment without torch
     raise ImportError(
         "metaopt.torch needs PyTorch, which is not installed: pip install 'metaopt[torch]' "
