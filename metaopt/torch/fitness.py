@@ -6,7 +6,7 @@ from torch import nn
 
 from .population import PopulationModule
 
-__all__ = ["NetworkFitness"]
+__all__ = ["NetworkFitness", "flops_per_sample"]
 
 def _cross_entropy(out, y):
     # (P, B, C) logits, (B,) classes -> (P, B): logsumexp minus the true logit, no copies of y.
@@ -179,5 +179,3 @@ def flops_per_sample(module):
     return 2 * sum(m.in_features * m.out_features for m in module.modules()
                    if isinstance(m, nn.Linear))
 
-
-__all__.append("flops_per_sample")
