@@ -243,11 +243,8 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
                 if failures:
                     if evaluations.on_error == "raise":
                         err = EvaluationError(failures, x, np.full(1, np.nan))
-                        err.result = _result(opt, evaluations, False,
-                                             f"stopped: {err.args[0].splitlines()[0]}")
-                        if checkpointer is not None:
-                            checkpointer.save(opt, termination, evaluations)
-                            err.checkpoint = checkpointer.path
+                        _save_failed_batch(err, opt, termination, evaluations, checkpointer,
+                                           batch=False)
                         raise err
                     evaluations.nfail += 1
                     f = np.inf
@@ -278,14 +275,28 @@ def batch_seed(opt):
     return np.random.SeedSequence([opt._objective_entropy, opt.nfev]).generate_state(1)[0]
 
 
-def _save_failed_batch(err, opt, termination, evaluations, checkpointer):
-    done = ~np.isnan(err.values)
-    for failure in err.failures:
-        done[failure.row] = False
+def _save_failed_batch(err, opt, termination, evaluations, checkpointer, batch=True):
+    """Keep the finished part of a run that an evaluation error stops: in the run's checkpoint,
+    or, when it has none, in a new file in the temporary folder named by the error. With
+    ``batch``, the completed evaluations of the failed batch are kept too."""
+    pending = None
+    if batch:
+        done = ~np.isnan(err.values)
+        for failure in err.failures:
+            done[failure.row] = False
+        pending = (err.values, done)
     err.result = _result(opt, evaluations, False, f"stopped: {err.args[0].splitlines()[0]}")
-    if checkpointer is not None:
-        checkpointer.save(opt, termination, evaluations, pending=(err.values, done))
-        err.checkpoint = checkpointer.path
+    if checkpointer is None:
+        import tempfile
+
+        handle, path = tempfile.mkstemp(prefix=f"metaopt-{type(opt).__name__}-", suffix=".ckpt")
+        os.close(handle)
+        checkpointer = Checkpointer(path)
+    checkpointer.save(opt, termination, evaluations, pending=pending)
+    err.checkpoint = checkpointer.path
+    err.args = (f"{err.args[0].rstrip()}\nThe run so far, and every evaluation that completed, "
+                f"is saved in {checkpointer.path}: pass resume={checkpointer.path!r} to "
+                f"continue.",)
 
 
 def _result(opt, evaluations, success, message):

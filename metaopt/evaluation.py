@@ -8,8 +8,10 @@ run gives the same result with any of them.
 Failure policies (``on_error``):
 
 - ``"raise"`` (default): after the batch finishes, raise :class:`EvaluationError` naming the
-  first failed individual and its x; the values that did complete are kept (the engine writes
-  them into the checkpoint, and the error carries the run so far).
+  first failed individual and its x; the values that did complete are kept: the engine writes
+  the run and them into the run's checkpoint (or, without one, into a new file in the temporary
+  folder, named by the error) so that ``resume=`` continues, and the error carries the run so
+  far.
 - ``"inf"``: a failed evaluation counts as +inf.
 - ``"retry"``: re-evaluate a failed individual up to ``retries`` times, then +inf.
 

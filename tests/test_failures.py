@@ -49,6 +49,20 @@ def test_raise_names_the_individual_and_keeps_the_run():
     assert done.sum() == 12 - len(err.failures)  # the rest of the batch was evaluated
 
 
+def test_raise_without_a_checkpoint_still_keeps_the_run():
+    with pytest.raises(metaopt.EvaluationError) as info:
+        metaopt.minimize(Counting(), BOUNDS, method="de", budget=300, rng=0, pop_size=12)
+    err = info.value
+    assert err.checkpoint and err.checkpoint in str(err) and "resume=" in str(err)
+    fixed = Counting(fail=False)
+    res = metaopt.minimize(fixed, BOUNDS, method="de", budget=300, rng=0, pop_size=12,
+                           resume=err.checkpoint)
+    assert res.nfev == 300 and fixed.calls < 300
+    import os
+
+    os.remove(err.checkpoint)
+
+
 def test_raise_checkpoint_resumes_without_losing_completed_evaluations(tmp_path):
     path = tmp_path / "run.ckpt"
     with pytest.raises(metaopt.EvaluationError) as info:
