@@ -130,3 +130,20 @@ def test_lr_search_with_a_schedule_and_momentum():
     assert np.isfinite(res.fun) and set(res.params) == {"lr", "pct_start", "momentum"}
     with pytest.raises(TypeError, match="named Space"):
         LearningRateSearch(mlp(), small_data(), [(0, 1)])
+
+
+def test_chunks_give_the_same_result():
+    data = small_data()
+    lrs = np.logspace(-3, -1, 7)
+    whole = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=30, batch_size=16, rng=4,
+                        eval_every=10)
+    chunked = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=30, batch_size=16, rng=4,
+                          eval_every=10, chunk_size=3)
+    np.testing.assert_allclose(chunked.val_loss, whole.val_loss, rtol=1e-5)
+    assert chunked.history["val_loss"].shape == (3, 7)
+    for name in whole.params:
+        torch.testing.assert_close(chunked.params[name], whole.params[name], rtol=1e-5,
+                                   atol=1e-6)
+    with pytest.raises(ValueError, match="PBT needs all 7 members in one chunk"):
+        batch_train(mlp(), data, "adam", {"lr": lrs}, steps=60, batch_size=16, chunk_size=3,
+                    pbt=PBT(interval=20))

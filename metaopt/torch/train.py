@@ -10,7 +10,7 @@ from torch.func import functional_call, grad_and_value, vmap
 
 from ..rng import as_generator
 from .fitness import _loss_fn
-from .optim import OPTIMIZERS, FunctionalOptimizer
+from .optim import OPTIMIZERS, Schedule
 from .params import default_device
 from .population import PopulationModule
 
@@ -65,7 +65,7 @@ def _member_count(hparams):
 
 def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_size=64,
                 rng=None, device=None, loss="cross_entropy", members=None, init="same",
-                eval_every=None, pbt=None):
+                eval_every=None, pbt=None, chunk_size=None):
     """Train P copies of ``module`` at once, each with its own hyperparameters.
 
     Gradients come from ``torch.func.grad_and_value`` under ``vmap`` over the stacked
@@ -77,7 +77,7 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
     ----------
     module : torch.nn.Module
     data : dict with "train" and "val" (or "test") pairs (X, y)
-    optimizer : str (a key of ``metaopt.torch.optim.OPTIMIZERS``) or FunctionalOptimizer
+    optimizer : str (a key of ``metaopt.torch.optim.OPTIMIZERS``)
     hparams : dict
         The optimizer's keyword arguments; (P,) arrays give per-member values, ``lr`` may be a
         Schedule. P is their length (or ``members``).
@@ -92,6 +92,10 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
     eval_every : int, optional
         Record train and validation losses every so many steps in ``history``.
     pbt : PBT, optional
+    chunk_size : int, optional
+        Members trained together; more are trained chunk after chunk. Default: as many as fit
+        in about 1 GB (parameters, gradients, optimizer state and activations). Results do not
+        depend on it. PBT needs all members in one chunk.
 
     Returns
     -------
@@ -101,12 +105,8 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
     gen = as_generator(rng)
     device = default_device(device)
     hparams = dict(hparams or {})
-    if isinstance(optimizer, FunctionalOptimizer):
-        opt = optimizer
-    else:
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer={optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
-        opt = OPTIMIZERS[optimizer](**hparams)
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer={optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
     P = _member_count(hparams) or members
     if P is None:
         raise ValueError("give per-member hyperparameters (arrays) or members=P")
@@ -114,11 +114,55 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {name}={value!r}")
     population = PopulationModule(module, device)
-    base, layout = population.module, population.layout
+    layout = population.layout
     loss_fn, classification = _loss_fn(loss)
     train = _tensors(data["train"], layout.dtype, device, classification)
     val = _tensors(data.get("val", data.get("test")), layout.dtype, device, classification)
-    params = _initial_params(base, layout, P, init, gen, device)
+    X0 = _initial_vectors(population.module, layout, P, init, gen)
+    order = _minibatch_order(gen, train[0].shape[0], P, steps, batch_size)
+    chunk = chunk_size or _default_chunk(layout, batch_size, device)
+    if P > chunk:
+        if pbt is not None:
+            raise ValueError(f"PBT needs all {P} members in one chunk; pass chunk_size={P}")
+        if any(isinstance(v, Schedule) for v in hparams.values()):
+            raise ValueError("a schedule cannot be split into chunks; pass chunk_size=P")
+    pieces = []
+    for start in range(0, P, chunk):
+        members_here = slice(start, min(start + chunk, P))
+        hp = {k: (np.asarray(v)[members_here] if not callable(v) and np.ndim(v) == 1 else v)
+              for k, v in hparams.items()}
+        pieces.append(_train_chunk(population, OPTIMIZERS[optimizer](**hp),
+                                   X0[members_here], order[members_here], train, val, loss_fn,
+                                   steps, eval_every, pbt, gen))
+    joined = {k: (np.concatenate([p[k] for p in pieces]) if pieces[0][k] is not None else None)
+              for k in ("train_loss", "val_loss", "train_acc", "val_acc")}
+    params = {k: torch.cat([p["params"][k] for p in pieces]) for k in pieces[0]["params"]}
+    history = {"step": pieces[0]["history"]["step"]}
+    for key in ("train_loss", "val_loss"):
+        history[key] = np.concatenate([p["history"][key] for p in pieces], axis=1) \
+            if len(history["step"]) else np.empty((0, P))
+    forward = P * steps * batch_size + P * (train[0].shape[0] + val[0].shape[0])
+    return TrainResult(
+        params=params, train_loss=joined["train_loss"], val_loss=joined["val_loss"],
+        train_accuracy=joined["train_acc"] if classification else None,
+        val_accuracy=joined["val_acc"] if classification else None,
+        hparams={k: np.concatenate([p["hparams"][k] for p in pieces])
+                 for k in pieces[0]["hparams"]},
+        history={k: np.asarray(v) for k, v in history.items()},
+        hparam_history=pieces[0]["hparam_history"], forward_passes=int(forward),
+        seconds=time.perf_counter() - started)
+
+
+def _default_chunk(layout, batch_size, device):
+    widest = max(shape[0] for shape in layout.shapes)
+    per_member = 4 * layout.dim * 6 + 4 * batch_size * widest * 2 * len(layout.shapes)
+    return max(1, int(1e9 // per_member))
+
+
+def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_every, pbt, gen):
+    base, layout = population.module, population.layout
+    device = population.device
+    params = {k: v.clone() for k, v in layout.stacked(X0, device).items()}
     state = opt.init(params)
     buffers = dict(base.named_buffers())
 
@@ -127,7 +171,7 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
         return loss_fn(out[None], y)[0].mean()
 
     step_fn = vmap(grad_and_value(member_loss))
-    order = _minibatch_order(gen, train[0].shape[0], P, steps, batch_size)
+    P = X0.shape[0]
     history = {"step": [], "train_loss": [], "val_loss": []}
     hparam_history = []
     running = torch.zeros(P, dtype=torch.float64, device=device)
@@ -147,21 +191,18 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
                                                       for n in pbt.hparams}})
     train_loss, train_acc = _evaluate(population, params, train, loss_fn)
     val_loss, val_acc = _evaluate(population, params, val, loss_fn)
-    forward = P * steps * batch_size + P * (train[0].shape[0] + val[0].shape[0])
-    return TrainResult(
-        params={k: v.detach() for k, v in params.items()}, train_loss=train_loss,
-        val_loss=val_loss, train_accuracy=train_acc if classification else None,
-        val_accuracy=val_acc if classification else None,
-        hparams={k: v.cpu().numpy() for k, v in state["hparams"].items()},
-        history={k: np.array(v) for k, v in history.items()}, hparam_history=hparam_history,
-        forward_passes=int(forward), seconds=time.perf_counter() - started)
+    return {"params": {k: v.detach() for k, v in params.items()}, "train_loss": train_loss,
+            "val_loss": val_loss, "train_acc": train_acc, "val_acc": val_acc,
+            "hparams": {k: v.cpu().numpy() for k, v in state["hparams"].items()},
+            "history": {k: np.array(v) if v else np.empty((0, P)) for k, v in history.items()},
+            "hparam_history": hparam_history}
 
 
-def _initial_params(base, layout, P, init, gen, device):
+def _initial_vectors(base, layout, P, init, gen):
+    """The members' starting parameter vectors (P, D)."""
     if init == "same":
-        x0 = layout.flatten(base)
-        X = np.repeat(x0[None, :], P, axis=0)
-    elif init == "independent":
+        return np.repeat(layout.flatten(base)[None, :], P, axis=0)
+    if init == "independent":
         import copy
 
         X = np.empty((P, layout.dim))
@@ -172,9 +213,8 @@ def _initial_params(base, layout, P, init, gen, device):
                 if hasattr(m, "reset_parameters"):
                     m.reset_parameters()
             X[i] = layout.flatten(fresh)
-    else:
-        raise ValueError(f"init must be 'same' or 'independent', got init={init!r}")
-    return {k: v.clone().requires_grad_(False) for k, v in layout.stacked(X, device).items()}
+        return X
+    raise ValueError(f"init must be 'same' or 'independent', got init={init!r}")
 
 
 def _minibatch_order(gen, n, P, steps, batch_size):
