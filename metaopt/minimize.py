@@ -75,9 +75,11 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     if init is not None:
         options["init"] = init
     accepted = _check_options(cls, method, options)
-    if "distances" in accepted and "distances" not in options and hasattr(fun, "distances"):
-        # A problem that knows its distance matrix (problems.TSP) lends it to local searches.
-        options["distances"] = fun.distances
+    # A problem that knows its structure lends it to the algorithms that accept it: a distance
+    # matrix (problems.TSP) to local searches, a repair operator (problems.Knapsack) to the GA.
+    for attribute in ("distances", "repair"):
+        if attribute in accepted and attribute not in options and hasattr(fun, attribute):
+            options[attribute] = getattr(fun, attribute)
     opt = cls(space, rng=rng, budget=budget, **options)
     return run(opt, fun, budget=budget, vectorized=vectorized, callback=callback,
                workers=workers, backend=backend, client=client, on_error=on_error,

@@ -62,6 +62,10 @@ class GA(Optimizer):
         Children per batch in steady-state mode (default ``pop_size // 4``, even).
     k_points : int, default 2 (1 for two bits)
     distances : (n, n) array, optional
+    repair : callable, optional
+        For bit and permutation genomes: maps a batch of children (m, n) to valid ones before
+        they are evaluated (a problem's ``repair``, such as ``problems.Knapsack.repair``, is
+        lent by ``minimize``); the initial population is repaired too.
     init : {"lhs", "sobol", "random"}, for real-coded genomes
     rng, budget : as for every algorithm
     """
@@ -69,7 +73,8 @@ class GA(Optimizer):
     def __init__(self, bounds, *, pop_size=100, crossover=None, mutation=None,
                  crossover_rate=0.9, mutation_rate=None, eta_c=15.0, eta_m=20.0,
                  tournament_size=2, elitism=2, replacement="generational", offspring=None,
-                 k_points=None, distances=None, init="lhs", rng=None, budget=None):
+                 k_points=None, distances=None, repair=None, init="lhs", rng=None,
+                 budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         mode = search_mode(self.space, distances, "GA", permutation_alone=False)
         self.genome = "permutation" if mode == "tour" else mode
@@ -100,6 +105,9 @@ class GA(Optimizer):
         if distances is not None and self.genome == "permutation":
             self.distances = check_distances(distances, self.dim)
             self._neighbors = KP.neighbor_lists(self.distances, 10)
+        if repair is not None and not callable(repair):
+            raise TypeError(f"repair must be callable, got repair={repair!r}")
+        self.repair = repair if self.native else None
         self.pop = None
         self.fit = None
 
@@ -113,14 +121,22 @@ class GA(Optimizer):
     # -- the generation ----------------------------------------------------------------------
     def _ask(self):
         if self.pop is None:
-            return self._initial()
+            return self._repaired(self._initial())
         n = self.batch_size
         pairs = (n + 1) // 2
         winners = KG.tournament(self.fit, self.rng.random((2 * pairs, self.tournament_size)))
         first, second = self.pop[winners[:pairs]], self.pop[winners[pairs:]]
         c1, c2 = self._cross(first, second)
         children = np.concatenate([c1, c2])[:n]
-        return self._mutate(children)
+        return self._repaired(self._mutate(children))
+
+    def _repaired(self, X):
+        if self.repair is None:
+            return X
+        R = np.asarray(self.repair(X), dtype=float)
+        if R.shape != X.shape:
+            raise ValueError(f"repair must return shape {X.shape}, got {R.shape}")
+        return R
 
     def _tell(self, X, f):
         if self.pop is None:
