@@ -103,16 +103,22 @@ def _neural(name, rng):
 
 
 # -- output -----------------------------------------------------------------------------------
-def _write_history(path, result):
-    result.history.to_csv(path)
-
-
-def _convergence_plot(path, curves, title):
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _write_history(path, result):
+    result.history.to_csv(path)
+
+
+def _convergence_plot(path, curves, title):
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     positive = all(np.all(np.asarray(c[1]) > 0) for c in curves.values() for c in [c[0]])
     for name, (grid, median, low, high) in curves.items():
@@ -168,11 +174,7 @@ def cmd_run(args):
         out.mkdir(parents=True, exist_ok=True)
         _write_history(out / "history.csv", res)
         res.to_json(out / "result.json")
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+        plt = _pyplot()
         ax = res.plot(label=args.method)
         ax.set_title(f"{args.method} on {problem.name}")
         ax.figure.tight_layout()
@@ -302,11 +304,7 @@ def cmd_lr_search(args):
             writer.writerow(["trial", "lr", "val_loss"])
             writer.writerows(zip(range(len(lrs)), lrs, losses))
         res.to_json(out / "result.json")
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+        plt = _pyplot()
         fig, ax = plt.subplots(figsize=(7, 4.5))
         finite = np.isfinite(losses)
         ax.scatter(lrs[finite], losses[finite], s=14, alpha=0.7, label="trials")

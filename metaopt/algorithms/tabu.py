@@ -101,11 +101,9 @@ class Tabu(Optimizer):
         k = len(f)
         order = np.argsort(f, kind="stable")
         best_before = self.best_fun if np.isfinite(self.best_fun) else np.inf
-        chosen = None
-        for i in order:  # the best admissible neighbour; aspiration lifts the tabu
-            if f[i] < best_before or not self._is_tabu(i, X[i]):
-                chosen = i
-                break
+        admissible = (f < best_before) | ~self._tabu_mask(X)  # aspiration lifts the tabu
+        candidates = order[admissible[order]]  # the best admissible neighbour
+        chosen = int(candidates[0]) if candidates.size else None
         if chosen is not None:
             self._make_tabu(chosen)
             self.current, self.current_f = X[chosen].copy(), f[chosen]
@@ -133,11 +131,18 @@ class Tabu(Optimizer):
         moves = self.rng.permutation(2 * d)[:m] if m <= 2 * d else self.rng.integers(0, 2 * d, m)
         return KM.compass_moves(x, moves, np.maximum(self._step, self._min_step[moves % d])), None
 
-    def _is_tabu(self, i, x):
-        if self.mode == "real":
-            return any(until > self.iteration and np.max(np.abs(x - point)) < self._step / 2
-                       for point, until in self._regions)
-        return self._tabu.get(int(self._attrs[i]), -1) > self.iteration
+    def _tabu_mask(self, X):
+        """Which candidate rows are tabu: their move attribute is, or (reals) they fall within
+        ``step / 2`` of a recently visited point."""
+        if self.mode != "real":
+            told = self._attrs[: X.shape[0]]  # a batch cut short by the budget tells fewer rows
+            return np.array([self._tabu.get(int(a), -1) > self.iteration for a in told],
+                            dtype=bool)
+        live = [point for point, until in self._regions if until > self.iteration]
+        if not live:
+            return np.zeros(X.shape[0], dtype=bool)
+        gaps = np.abs(X[:, None, :] - np.array(live)[None, :, :]).max(axis=2)
+        return (gaps < self._step / 2).any(axis=1)
 
     def _make_tabu(self, i):
         until = self.iteration + self.tenure

@@ -119,20 +119,19 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
                       (total_steps - 1, initial, minimum)]
         else:
             phases = [(up_end, initial, max_lr), (total_steps - 1, max_lr, minimum)]
-        # The first phase whose end has not passed (the last one otherwise), as torch walks them.
-        value, chosen, start_step = None, None, 0.0
-        for i, (end_step, start, end) in enumerate(phases):
+        # The first phase whose end has not passed (the last one otherwise), as torch walks
+        # them: fill in from the last phase back, each earlier phase taking over up to its end.
+        starts = [0.0] + [end_step for end_step, _, _ in phases[:-1]]
+        value = None
+        for (end_step, start, end), start_step in reversed(list(zip(phases, starts))):
             current = anneal(start, end, (t - start_step) / (end_step - start_step))
-            last = i == len(phases) - 1
-            take = True if last else (t <= end_step)
+            inside = t <= end_step
             if value is None:
-                value, chosen = current, take
-            elif torch.is_tensor(take) or torch.is_tensor(chosen):
-                value = torch.where(torch.as_tensor(chosen), value, current)
-                chosen = torch.as_tensor(chosen) | torch.as_tensor(take)
-            elif not chosen:
-                value, chosen = current, take
-            start_step = end_step
+                value = current
+            elif torch.is_tensor(inside):  # a per-member pct_start
+                value = torch.where(inside, current, value)
+            elif inside:
+                value = current
         return value
 
     return Schedule(rate, f"one_cycle(max_lr={max_lr}, total_steps={total_steps}, "
