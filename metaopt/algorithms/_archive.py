@@ -46,6 +46,13 @@ class Archive:
             for slot, row in zip(slots, X):  # sequential: a later point may overwrite an earlier
                 self.rows[slot] = row
 
+    def state_dict(self):
+        return {"capacity": self.capacity, "rows": self.rows.copy(), "overflow": self.overflow}
+
+    def load_state_dict(self, state):
+        self.capacity, self.overflow = int(state["capacity"]), str(state["overflow"])
+        self.rows = np.array(state["rows"], dtype=float).reshape(-1, self.rows.shape[1])
+
     def shrink(self, capacity):
         """Lower the capacity, keeping the first members (L-SHADE's reference code)."""
         self.capacity = int(capacity)

@@ -15,7 +15,8 @@ from .._checks import check_int
 from ..result import History, Result
 from ..rng import as_generator
 from ..sampling import make_sampler
-from ..space import as_space
+from ..space import Space, as_space
+from ..state import StateError, from_plain, to_plain
 
 __all__ = ["Optimizer", "PopulationOptimizer"]
 
@@ -127,6 +128,52 @@ class Optimizer:
             self.history.append(self.nit, self.nfev, self.best_fun,
                                 time.perf_counter() - self._t0)
 
+    # -- state as plain data -----------------------------------------------------------------
+    def state_dict(self):
+        """The optimizer's whole state as plain data (numbers, strings, numpy arrays, and
+        lists and dicts of them; the Generator as its bit generator's state).
+
+        Everything but what the constructor was given and never changes (the space, callables)
+        is included: with :meth:`load_state_dict` on an optimizer built with the same
+        arguments it continues bit for bit.
+        """
+        attributes = {}
+        for name, value in vars(self).items():
+            if name == "_t0":
+                attributes["elapsed"] = time.perf_counter() - value
+            elif not _constructor_given(value):
+                attributes[name] = to_plain(value, f"{type(self).__name__}.{name}")
+        return {"method": type(self).__name__, "space": repr(self.space),
+                "attributes": attributes}
+
+    def load_state_dict(self, state):
+        """Continue from ``state`` (from :meth:`state_dict` of an optimizer of the same class
+        over the same space); raises :class:`metaopt.state.StateError` when it does not fit."""
+        name = type(self).__name__
+        if not isinstance(state, dict) or "attributes" not in state:
+            raise StateError(f"{name}.load_state_dict: not an optimizer state")
+        if state.get("method") != name or state.get("space") != repr(self.space):
+            raise StateError(f"the state holds a run of {state.get('method')} over "
+                             f"{state.get('space')}; this is {name} over {self.space!r}")
+        saved = state["attributes"]
+        expected = set(self.state_dict()["attributes"])
+        if set(saved) != expected:
+            raise StateError(
+                f"the state of this {name} was written by another version of it: attributes "
+                f"missing {sorted(expected - set(saved))}, unknown {sorted(set(saved) - expected)}"
+            )
+        for key, value in saved.items():
+            if key == "elapsed":
+                self._t0 = time.perf_counter() - float(value)
+            else:
+                setattr(self, key, from_plain(getattr(self, key), value, f"{name}.{key}"))
+
+    @property
+    def asked(self):
+        """The batch handed out by the last ``ask()`` and not yet told (in variable values),
+        or None: what a run resumed mid-batch evaluates first."""
+        return None if self._pending is None else self._values(self._pending)
+
     @property
     def x(self):
         """The best point so far, in variable values (None before the first tell)."""
@@ -158,6 +205,12 @@ class Optimizer:
     def _population(self):
         """The current population in the unit cube and its values."""
         raise NotImplementedError
+
+
+def _constructor_given(value):
+    """What an optimizer holds from its constructor and does not save: the space, callables
+    (a repair operator, kernels)."""
+    return isinstance(value, Space) or (callable(value) and not hasattr(value, "state_dict"))
 
 
 class PopulationOptimizer(Optimizer):

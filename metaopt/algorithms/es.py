@@ -6,6 +6,7 @@ import numpy as np
 
 from .._checks import check_int, check_real
 from ..kernels import es as KE
+from ..space import as_space
 from .base import Optimizer
 
 __all__ = ["OpenAIES", "SNES"]
@@ -34,6 +35,7 @@ class _GaussianES(Optimizer):
             raise TypeError(f"evaluate_mean must be a bool, got evaluate_mean={evaluate_mean!r}")
         self.evaluate_mean = evaluate_mean
         self._noise = None
+        self._last = None  # the last batch of samples and their values
 
     @property
     def batch_size(self):
@@ -58,7 +60,7 @@ class _GaussianES(Optimizer):
 
     def _population(self):
         """The best point met, then the last batch of samples."""
-        last = getattr(self, "_last", None)
+        last = self._last
         if last is None or self._best_u is None:
             return np.empty((0, self.dim)), np.empty(0)
         return (np.vstack([self._best_u[None, :], last[0]]),
@@ -143,7 +145,7 @@ class SNES(_GaussianES):
 
     def __init__(self, bounds, *, pop_size=None, sigma=1.0, eta_mu=1.0, eta_sigma=None,
                  x0=None, evaluate_mean=True, rng=None, budget=None):
-        dim = len(bounds) if not hasattr(bounds, "dim") else bounds.dim
+        dim = as_space(bounds).dim
         if pop_size is None:
             pop_size = 4 + int(3 * math.log(max(dim, 1)))
         super().__init__(bounds, pop_size=pop_size, x0=x0, sigma=sigma,

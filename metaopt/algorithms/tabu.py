@@ -72,7 +72,9 @@ class Tabu(Optimizer):
         self.current_f = np.inf
         self._step = self.step0
         self._since_best = 0
-        self._tabu = {}          # attribute -> iteration until which it is tabu
+        # attribute (a bit, or a pair of values swapped) -> iteration until which it is tabu
+        n_attributes = {"permutation": self.dim * self.dim, "binary": self.dim}
+        self._tabu_until = np.full(n_attributes.get(self.mode, 0), -1, np.int64)
         self._regions = []       # (point, until) for reals
         self._attrs = None
 
@@ -136,8 +138,7 @@ class Tabu(Optimizer):
         ``step / 2`` of a recently visited point."""
         if self.mode != "real":
             told = self._attrs[: X.shape[0]]  # a batch cut short by the budget tells fewer rows
-            return np.array([self._tabu.get(int(a), -1) > self.iteration for a in told],
-                            dtype=bool)
+            return self._tabu_until[np.asarray(told, np.int64)] > self.iteration
         live = [point for point, until in self._regions if until > self.iteration]
         if not live:
             return np.zeros(X.shape[0], dtype=bool)
@@ -150,7 +151,7 @@ class Tabu(Optimizer):
             self._regions = [(p, u) for p, u in self._regions if u > self.iteration]
             self._regions.append((self.current.copy(), until))
         else:
-            self._tabu[int(self._attrs[i])] = until
+            self._tabu_until[int(self._attrs[i])] = until
 
     # -- tours with distances ----------------------------------------------------------------
     def _tour_steps(self):
