@@ -5,6 +5,8 @@ import warnings
 import numpy as np
 from scipy.stats import qmc
 
+from .rng import spawn_seed
+
 __all__ = ["SAMPLERS", "sample_unit", "make_sampler"]
 
 SAMPLERS = ("random", "lhs", "sobol")
@@ -17,22 +19,57 @@ class _Uniform:
     def random(self, n):
         return self.rng.random((n, self.dim))
 
+    # Its only state is the shared Generator, which the optimizer saves.
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state):
+        pass
+
 
 class _LatinHypercube:
-    """Each call draws an independent Latin hypercube of ``n`` points."""
+    """Each call draws an independent Latin hypercube of ``n`` points.
+
+    scipy's engine gets an int seed drawn from the run's rng (given a Generator, it would spawn
+    from its seed sequence, a state that ``bit_generator.state`` does not hold); its own
+    generator's state is this sampler's state.
+    """
 
     def __init__(self, dim, rng):
-        self.engine = qmc.LatinHypercube(dim, rng=rng)
+        self.engine = qmc.LatinHypercube(dim, rng=spawn_seed(rng))
 
     def random(self, n):
         return self.engine.random(n)
 
+    def state_dict(self):
+        return {"rng": self.engine.rng.bit_generator.state}
+
+    def load_state_dict(self, state):
+        self.engine.rng.bit_generator.state = state["rng"]
+
 
 class _Sobol:
-    """A scrambled Sobol sequence; successive calls continue the same sequence."""
+    """A scrambled Sobol sequence; successive calls continue the same sequence.
+
+    Its state is the seed of its scrambling (drawn from the run's rng) and the number of points
+    drawn: enough to rebuild the same sequence at the same place.
+    """
 
     def __init__(self, dim, rng):
-        self.engine = qmc.Sobol(dim, scramble=True, rng=rng)
+        if dim > qmc.Sobol.MAXDIM:
+            raise ValueError(f"the Sobol sequence has at most {qmc.Sobol.MAXDIM} dimensions, "
+                             f"got {dim}; use 'lhs' or 'random'")
+        self.dim = dim
+        self.seed = spawn_seed(rng)
+        self.engine = qmc.Sobol(dim, scramble=True, rng=self.seed)
+
+    def state_dict(self):
+        return {"seed": self.seed, "num_generated": int(self.engine.num_generated)}
+
+    def load_state_dict(self, state):
+        self.seed = int(state["seed"])
+        self.engine = qmc.Sobol(self.dim, scramble=True, rng=self.seed)
+        self.engine.fast_forward(int(state["num_generated"]))
 
     def random(self, n):
         with warnings.catch_warnings():
