@@ -7,17 +7,21 @@ failure handling and checkpoints live in one place for every algorithm.
 
 import os
 import time
+import warnings
 
 import numpy as np
 
 from ._checks import check_int, check_real
 from .algorithms.base import Optimizer
-from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .checkpoint import (CheckpointError, check_checkpoint_path, load_checkpoint,
+                         save_checkpoint)
+from .state import StateError
 from .evaluation import BatchEvaluator, EvaluationError
 from .problem import make_evaluator
 from .progress import Progress
 
-__all__ = ["Termination", "Checkpointer", "run", "drive", "drive_async", "resume_optimizer"]
+__all__ = ["Termination", "Checkpointer", "RunState", "run", "drive", "drive_async",
+           "resume_optimizer"]
 
 
 class Termination:
@@ -99,58 +103,101 @@ class Checkpointer:
     Parameters
     ----------
     path : str or os.PathLike
+        Checked at once: a missing folder, a folder or "" is refused before any work.
     every : int, optional
         Save every ``every`` generations.
     interval : float, optional
         Save when ``interval`` seconds have passed since the last save. With neither given,
-        every 60 seconds. A run also saves when it ends and when an evaluation fails under
-        on_error="raise".
+        every 60 seconds. A run also saves right after its initial population, when it ends,
+        when it is interrupted (Ctrl-C) and when an evaluation fails under on_error="raise".
+
+    A save that fails (a full disk) warns and the run goes on; the previous checkpoint stays
+    intact.
     """
 
     def __init__(self, path, every=None, interval=None):
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"checkpoint must be a file path, got checkpoint={path!r}")
-        self.path = os.fspath(path)
+        self.path = check_checkpoint_path(path)
         self.every = check_int("checkpoint_every", every, minimum=1, allow_none=True)
         self.interval = check_real("checkpoint_interval", interval, 0.0, low_open=True,
                                    allow_none=True)
         if self.every is None and self.interval is None:
             self.interval = 60.0
-        self._last = time.monotonic()
+        self.last = None
 
     def due(self, nit):
+        if self.last is None:
+            return True
         if self.every is not None and nit % self.every == 0:
             return True
-        return self.interval is not None and time.monotonic() - self._last >= self.interval
+        return self.interval is not None and time.monotonic() - self.last >= self.interval
 
-    def save(self, opt, termination, evaluations, pending=None):
-        save_checkpoint(self.path, {
+    def save(self, opt, run_state, pending=None, strict=False):
+        """Write the run; with ``strict`` a failed save raises, else it warns."""
+        state = {
             "method": type(opt).__name__,
             "space": repr(opt.space),
-            "optimizer": opt,
-            "termination": termination.snapshot(),
-            "nfail": evaluations.nfail,
+            "optimizer": opt.state_dict(),
             "pending": pending,
-        })
-        self._last = time.monotonic()
+            **run_state.state_dict(),
+        }
+        try:
+            save_checkpoint(self.path, state)
+        except OSError as exc:
+            if strict:
+                raise
+            warnings.warn(f"could not save the checkpoint {self.path!r} ({exc}); the run goes "
+                          f"on and the previous checkpoint is kept", RuntimeWarning, stacklevel=3)
+            return False
+        self.last = time.monotonic()
+        return True
 
 
-def resume_optimizer(path, cls, space):
-    """Load a checkpoint and check it belongs to a run of ``cls`` over ``space``.
+class RunState:
+    """What the engine keeps beside the optimizer: the stopping rules' counters, the failure
+    count, and the seed of the objective's own random numbers."""
 
-    Returns the optimizer and the saved engine state.
-    """
+    def __init__(self, termination, evaluations):
+        self.termination = termination
+        self.evaluations = evaluations
+        self.objective_entropy = None
+
+    def state_dict(self):
+        return {"termination": self.termination.snapshot(), "nfail": self.evaluations.nfail,
+                "objective_entropy": self.objective_entropy}
+
+    def load_state_dict(self, state):
+        self.termination.start(state["termination"])
+        self.evaluations.nfail = int(state["nfail"])
+        self.objective_entropy = state["objective_entropy"]
+
+    def batch_seed(self, opt):
+        """The seed of the random numbers an objective draws for the next batch (its
+        minibatch): one stream per run, drawn from the optimizer's rng once, indexed by the
+        evaluations spent, so every worker sees the same numbers and a resumed run sees them
+        again."""
+        if self.objective_entropy is None:
+            self.objective_entropy = int(opt.rng.integers(0, 2**63 - 1))
+        return np.random.SeedSequence([self.objective_entropy, opt.nfev]).generate_state(1)[0]
+
+
+def resume_optimizer(path, opt):
+    """Load the checkpoint at ``path`` into ``opt`` (which must be of the saved class, over the
+    saved space). Returns the saved engine state."""
     state = load_checkpoint(path)
-    if state.get("method") != cls.__name__ or state.get("space") != repr(space):
+    if state.get("method") != type(opt).__name__ or state.get("space") != repr(opt.space):
         raise CheckpointError(
             f"resume={os.fspath(path)!r} holds a run of {state.get('method')} over "
-            f"{state.get('space')}; this call asks for {cls.__name__} over {space!r}"
+            f"{state.get('space')}; this call asks for {type(opt).__name__} over {opt.space!r}"
         )
-    return state["optimizer"], state
+    try:
+        opt.load_state_dict(state["optimizer"])
+    except (StateError, KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"resume={os.fspath(path)!r}: {exc}") from None
+    return state
 
 
 def drive(opt, evaluations, termination, callback=None, checkpointer=None, state=None,
-          progress=None):
+          progress=None, run_state=None):
     """Run ``opt`` until a rule of ``termination`` (or the callback) stops it.
 
     Parameters
@@ -162,32 +209,38 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
     checkpointer : Checkpointer, optional
     state : dict, optional
         Engine state from a checkpoint: the rules' counters, failures, and the completed part
-        of an interrupted batch.
+        of an interrupted batch. A resumed run whose rules are already met returns at once.
 
     Returns
     -------
     Result
     """
-    termination.start(None if state is None else state["termination"])
+    run_state = run_state or RunState(termination, evaluations)
+    termination.start()
     pending = None
     if state is not None:
-        evaluations.nfail = state["nfail"]
+        run_state.load_state_dict(state)
         pending = state["pending"]
-        opt._t0 = time.perf_counter() - termination.state["elapsed"]
+        if opt.asked is None and opt.nfev > 0:
+            stop = termination.check(opt)
+            if stop is not None:  # a finished run: its result, nothing evaluated
+                return _result(opt, evaluations, *stop)
     try:
         while True:
-            if opt._pending is None:
-                X = opt.ask()
-            else:  # resumed in the middle of a batch
-                X = opt._values(opt._pending)
+            X = opt.ask() if opt.asked is None else opt.asked  # asked: resumed mid-batch
             X = X[: termination.budget - opt.nfev]
             if evaluations.evaluator.takes_rng:
-                evaluations.evaluator.seed = batch_seed(opt)
-            values, done = (None, None) if pending is None else pending
+                evaluations.evaluator.seed = run_state.batch_seed(opt)
+            values, done = (None, None) if pending is None else (
+                pending["values"][: len(X)], pending["done"][: len(X)])
             try:
-                f = evaluations(X, values, done)
+                f = evaluations(X, values, done, first=opt.nfev == 0)
             except EvaluationError as err:
-                _save_failed_batch(err, opt, termination, evaluations, checkpointer)
+                if not err.programming_error:
+                    _save_failed_batch(err, opt, run_state, checkpointer)
+                raise
+            except KeyboardInterrupt as interrupt:
+                _save_interrupted(interrupt, opt, run_state, checkpointer)
                 raise
             pending = None
             opt.tell(X, f)
@@ -195,12 +248,12 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 progress.update(opt)
             stop = termination.check(opt)
             if checkpointer is not None and (stop is not None or checkpointer.due(opt.nit)):
-                checkpointer.save(opt, termination, evaluations)
+                checkpointer.save(opt, run_state)
             if stop is None and callback is not None and _callback_stops(callback, opt,
                                                                          evaluations):
                 stop = (False, "stopped by the callback")
                 if checkpointer is not None:
-                    checkpointer.save(opt, termination, evaluations)
+                    checkpointer.save(opt, run_state)
             if stop is not None:
                 return _result(opt, evaluations, *stop)
     finally:
@@ -218,12 +271,15 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
     (they are with one worker). In-flight evaluations are not part of a checkpoint: a resumed
     run draws new trials for them.
     """
-    if opt.pop is None:  # the initial design: one generation of the ordinary loop
-        drive(opt, evaluations, Termination(opt.nfev + opt.batch_size), None, None, state)
+    run_state = RunState(termination, evaluations)
+    if opt.nfev == 0 or opt.asked is not None:  # the initial design: one ordinary generation
+        first = Termination(opt.pop_size if hasattr(opt, "pop_size") else opt.batch_size)
+        drive(opt, evaluations, first, None, None, state, run_state=RunState(first,
+                                                                              evaluations))
         state = None
-    termination.start(None if state is None else state["termination"])
+    termination.start()
     if state is not None:
-        evaluations.nfail = state["nfail"]
+        run_state.load_state_dict(state)
     stop = termination.check(opt)
     submitted = opt.nfev
     in_flight = {}
@@ -231,23 +287,15 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
         while stop is None:
             while len(in_flight) < evaluations.capacity and submitted < termination.budget:
                 key, u = opt.ask_one()
-                x = opt._values(u[None, :])
-                in_flight[evaluations.submit(x)] = (key, u, x, 0)
+                x = opt.space.decode(u[None, :])
+                in_flight[evaluations.submit(x)] = (key, u, x)
                 submitted += 1
             for future in evaluations.wait_first(in_flight):
-                key, u, x, attempts = in_flight.pop(future)
-                f, failures = evaluations.outcome(future)
-                if failures and evaluations.on_error == "retry" and attempts < evaluations.retries:
-                    in_flight[evaluations.submit(x)] = (key, u, x, attempts + 1)
+                key, u, x = in_flight.pop(future)
+                f = evaluations.settle(future, x)
+                if f is None:  # resubmitted under on_error="retry"
+                    in_flight[evaluations.last_future] = (key, u, x)
                     continue
-                if failures:
-                    if evaluations.on_error == "raise":
-                        err = EvaluationError(failures, x, np.full(1, np.nan))
-                        _save_failed_batch(err, opt, termination, evaluations, checkpointer,
-                                           batch=False)
-                        raise err
-                    evaluations.nfail += 1
-                    f = np.inf
                 nit = opt.nit
                 opt.tell_one(key, u, f)
                 stop = termination.check(opt)
@@ -255,48 +303,73 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
                         _callback_stops(callback, opt, evaluations):
                     stop = (False, "stopped by the callback")
                 if checkpointer is not None and opt.nit != nit and checkpointer.due(opt.nit):
-                    checkpointer.save(opt, termination, evaluations)
+                    checkpointer.save(opt, run_state)
                 if stop is not None:
                     break
         if checkpointer is not None:
-            checkpointer.save(opt, termination, evaluations)
+            checkpointer.save(opt, run_state)
         return _result(opt, evaluations, *stop)
+    except EvaluationError as err:
+        _save_failed_batch(err, opt, run_state, checkpointer, batch=False)
+        raise
     finally:
         evaluations.cancel(in_flight)
         evaluations.close()
 
 
-def batch_seed(opt):
-    """The seed of the random numbers an objective draws for the next batch (its minibatch):
-    one stream per run, taken from the optimizer's rng once, indexed by the evaluations spent,
-    so that every worker sees the same numbers and a resumed run sees them again."""
-    if getattr(opt, "_objective_entropy", None) is None:
-        opt._objective_entropy = int(opt.rng.integers(0, 2**63 - 1))
-    return np.random.SeedSequence([opt._objective_entropy, opt.nfev]).generate_state(1)[0]
-
-
-def _save_failed_batch(err, opt, termination, evaluations, checkpointer, batch=True):
+def _save_failed_batch(err, opt, run_state, checkpointer, batch=True):
     """Keep the finished part of a run that an evaluation error stops: in the run's checkpoint,
     or, when it has none, in a new file in the temporary folder named by the error. With
-    ``batch``, the completed evaluations of the failed batch are kept too."""
+    ``batch``, the completed evaluations of the failed batch are kept too. A save that fails
+    here never hides the evaluation error: it is added to its message."""
     pending = None
     if batch:
         done = ~np.isnan(err.values)
         for failure in err.failures:
             done[failure.row] = False
-        pending = (err.values, done)
-    err.result = _result(opt, evaluations, False, f"stopped: {err.args[0].splitlines()[0]}")
+        pending = {"values": np.asarray(err.values, float), "done": done}
+    err.result = _result(opt, run_state.evaluations, False,
+                         f"stopped: {err.args[0].splitlines()[0]}")
+    path = _save_or_temporary(opt, run_state, checkpointer, pending)
+    if isinstance(path, Exception):
+        err.args = (f"{err.args[0].rstrip()}\nThe run could not be saved: {path}",)
+        return
+    err.checkpoint = path
+    err.args = (f"{err.args[0].rstrip()}\nThe run so far, and every evaluation that completed, "
+                f"is saved in {path}: pass resume={path!r} to continue.",)
+
+
+def _save_interrupted(interrupt, opt, run_state, checkpointer):
+    """Ctrl-C: save the run and the evaluations of the current batch that finished."""
+    values = getattr(interrupt, "values", None)
+    pending = None
+    if values is not None:
+        pending = {"values": np.asarray(values, float), "done": ~np.isnan(values)}
+    if checkpointer is not None:
+        try:
+            checkpointer.save(opt, run_state, pending, strict=True)
+        except OSError as exc:
+            warnings.warn(f"interrupted, and the checkpoint could not be saved: {exc}",
+                          RuntimeWarning, stacklevel=3)
+
+
+def _save_or_temporary(opt, run_state, checkpointer, pending):
+    """Save into the run's checkpoint, else into a new temporary file; the path, or the
+    exception that stopped the save."""
+    made = None
     if checkpointer is None:
         import tempfile
 
-        handle, path = tempfile.mkstemp(prefix=f"metaopt-{type(opt).__name__}-", suffix=".ckpt")
+        handle, made = tempfile.mkstemp(prefix=f"metaopt-{type(opt).__name__}-", suffix=".ckpt")
         os.close(handle)
-        checkpointer = Checkpointer(path)
-    checkpointer.save(opt, termination, evaluations, pending=pending)
-    err.checkpoint = checkpointer.path
-    err.args = (f"{err.args[0].rstrip()}\nThe run so far, and every evaluation that completed, "
-                f"is saved in {checkpointer.path}: pass resume={checkpointer.path!r} to "
-                f"continue.",)
+        checkpointer = Checkpointer(made)
+    try:
+        checkpointer.save(opt, run_state, pending, strict=True)
+    except Exception as exc:  # noqa: BLE001 - reported with the original error
+        if made is not None:
+            os.unlink(made)
+        return exc
+    return checkpointer.path
 
 
 def _result(opt, evaluations, success, message):
@@ -307,7 +380,7 @@ def _result(opt, evaluations, success, message):
 
 def _callback_stops(callback, opt, evaluations):
     try:
-        return callback(_result(opt, evaluations, True, "in progress")) is True
+        return bool(callback(_result(opt, evaluations, True, "in progress")))
     except StopIteration:
         return True
 
@@ -326,7 +399,9 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
     fun : callable
         As for :func:`metaopt.minimize`.
     budget : int, optional
-        Default: ``optimizer.budget``, else ``10000 * dim``.
+        Given to the optimizer (its schedules span it). Default: ``optimizer.budget``; for
+        optimizers without a budget-dependent schedule, ``10000 * dim``. A budget that differs
+        from the optimizer's own is an error.
     workers : int, default 1
         Parallel evaluations (-1: all cores). Results do not depend on it.
     backend : {"processes", "threads", "dask"}
@@ -339,9 +414,12 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
     checkpoint : path, optional
         Save the run there (atomically) every ``checkpoint_every`` generations or
         ``checkpoint_interval`` seconds (default 60 s), at the end, and on a failure.
-    resume : path, optional
-        Continue the run saved there (same algorithm and space); ``optimizer``'s own state is
-        replaced by the saved one.
+    resume : path or True, optional
+        Continue the run saved there (same algorithm and space); ``optimizer``'s own state and
+        settings are replaced by the saved ones (the saved run wins). ``True``: continue from
+        ``checkpoint`` if that file exists, else start (one command line for the first run
+        and every restart of a preemptible job). A finished run is returned as it was, with
+        nothing evaluated, unless a larger budget or a looser rule lets it go on.
     asynchronous : bool, default False
         Steady-state mode for algorithms that support it (DE): each finished evaluation is
         told at once and starts the next, for objectives whose time varies. Not bit-identical
@@ -358,16 +436,35 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a metaopt Optimizer, got {optimizer!r}")
-    state = None
-    if resume is not None:
-        optimizer, state = resume_optimizer(resume, type(optimizer), optimizer.space)
     evaluator = make_evaluator(fun, optimizer.space, vectorized)
     if budget is None:
+        if optimizer.budget is None and optimizer.needs_budget:
+            raise ValueError(f"{type(optimizer).__name__} schedules its search over the budget: "
+                             f"pass budget= to metaopt.run or to {type(optimizer).__name__}")
         budget = optimizer.budget if optimizer.budget is not None else 10000 * optimizer.dim
+    optimizer.set_budget(budget)
     termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,
                               stagnation=stagnation, stagnation_tol=stagnation_tol)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got callback={callback!r}")
+    if not isinstance(asynchronous, bool):
+        raise TypeError(f"asynchronous must be a bool, got asynchronous={asynchronous!r}")
+    if progress not in (True, False, None):
+        raise TypeError(f"progress must be True, False or None, got progress={progress!r}")
+    if checkpoint is None and (checkpoint_every is not None or checkpoint_interval is not None):
+        raise ValueError("checkpoint_every and checkpoint_interval need checkpoint= (a path)")
+    checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
+                                                                checkpoint_interval)
+    if resume is True:  # the preemptible-job idiom: continue if the checkpoint exists
+        if checkpointer is None:
+            raise ValueError("resume=True continues from checkpoint=, which is not given")
+        resume = checkpointer.path if os.path.exists(checkpointer.path) else None
+    elif resume is False:
+        resume = None
+    state = None
+    if resume is not None:
+        state = resume_optimizer(resume, optimizer)
+        optimizer.budget = budget  # this call's budget wins: a larger one continues the run
     if state is None and optimizer.batch_size > budget:
         raise ValueError(
             f"budget={budget} is smaller than the first population of {optimizer.batch_size} "
@@ -378,10 +475,6 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
                          f"resumed run has already spent")
     evaluations = BatchEvaluator(evaluator, workers=workers, backend=backend, client=client,
                                  on_error=on_error, retries=retries, timeout=timeout)
-    checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
-                                                                checkpoint_interval)
-    if not isinstance(asynchronous, bool):
-        raise TypeError(f"asynchronous must be a bool, got asynchronous={asynchronous!r}")
     if asynchronous:
         if not optimizer.supports_async:
             optimizer.ask_one()  # raises the algorithm's own explanation

@@ -74,32 +74,23 @@ class Evaluator:
         self.takes_rng = bool(getattr(fun, "takes_rng", False)) and not self.jitted
         self.seed = 0
 
-    def _call(self, arg):
+    def call(self, arg):
+        """Call the objective on one row (or, vectorized, one batch) as the user wrote it."""
         if self.takes_rng:
             return self.fun(arg, rng=np.random.default_rng(self.seed))
         return self.fun(arg)
 
     def __call__(self, X):
-        n = X.shape[0]
+        """The objective's values for the batch ``X``, as it returns them (checked where the
+        batch is evaluated, :func:`metaopt.evaluation.evaluate_rows`): an array for the
+        vectorized and jitted forms, a list of values for a scalar objective."""
         if self.space.integer_valued:  # bits and permutations arrive as integer arrays
             X = X.astype(np.int64)
         if self.jitted:
             return self._loop(np.ascontiguousarray(X))
         if self.vectorized:
-            f = np.asarray(self._call(X), dtype=float)
-            if f.shape != (n,):
-                f = f.reshape(-1) if f.size == n else f
-            if f.shape != (n,):
-                raise ValueError(
-                    f"the vectorized objective must return shape ({n},) for a batch of {n}, "
-                    f"got shape {np.shape(f)}"
-                )
-            return f
-        rows = self.rows(X)
-        f = np.empty(n)
-        for i in range(n):
-            f[i] = self.scalar_value(self._call(rows[i]), i)
-        return f
+            return self.call(X)
+        return [self.call(row) for row in self.rows(X)]
 
     def rows(self, X):
         """What a scalar objective receives for each row: dicts over a named Space, else rows
@@ -116,21 +107,6 @@ class Evaluator:
     def __setstate__(self, state):
         self.__init__(state["fun"], state["space"], state["vectorized"])
         self.seed = state["seed"]
-
-    @staticmethod
-    def scalar_value(value, i):
-        """Coerce one objective value to float, or raise naming the offending individual."""
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"the objective must return a real number, got {value!r} for individual {i}"
-            ) from None
-        if arr.size != 1:
-            raise ValueError(
-                f"the objective must return a scalar, got shape {arr.shape} for individual {i}"
-            )
-        return float(arr.reshape(()))
 
 
 def make_evaluator(fun, space, vectorized=False):

@@ -93,7 +93,11 @@ def test_lshade_memory_uses_lehmer_and_terminal_value():
 def test_lshade_defaults_are_the_papers():
     opt = LSHADE([(0, 1)] * 10, rng=0)
     assert opt.pop_size == 180 and opt.memory_size == 6 and opt.p == 0.11
-    assert opt.archive.capacity == int(180 * 2.6) and opt.max_nfev == 100_000
+    assert opt.archive.capacity == int(180 * 2.6) and opt.budget is None
+    with pytest.raises(ValueError, match="budget"):  # its reduction schedule needs one
+        opt.ask()
+    opt.set_budget(100_000)
+    assert opt.ask().shape == (180, 10)
     assert SHADE([(0, 1)] * 10).pop_size == 100 and SHADE([(0, 1)] * 10).memory_size == 100
     assert JADE([(0, 1)] * 10).pop_size == 30 and JADE([(0, 1)] * 30).pop_size == 100
 

@@ -1,5 +1,6 @@
 """Checkpoint and resume: bit-exact continuation, a SIGKILLed run, and bad files."""
 
+import io
 import pickle
 import signal
 import subprocess
@@ -48,12 +49,12 @@ def test_checkpoints_are_written_periodically_and_atomically(tmp_path):
 
     def watch(res):
         if res.nit % 3 == 0:
-            seen.append(load_checkpoint(path)["optimizer"].nit)
+            seen.append(load_checkpoint(path)["optimizer"]["attributes"]["nit"])
 
     metaopt.minimize(sphere, BOUNDS, method="de", budget=300, rng=0, vectorized=True,
                      pop_size=10, checkpoint=path, checkpoint_every=3, callback=watch)
     assert seen == list(range(3, 30, 3))  # every 3 generations, before the callback sees it
-    assert load_checkpoint(path)["optimizer"].nit == 30  # and when the run ends
+    assert load_checkpoint(path)["optimizer"]["attributes"]["nit"] == 30  # and when the run ends
     assert [p.name for p in tmp_path.iterdir()] == ["run.ckpt"]  # no temporary file left
 
 
@@ -67,7 +68,7 @@ def test_run_killed_with_sigkill_resumes_to_the_same_result(tmp_path):
         while time.monotonic() < deadline and proc.poll() is None:
             if path.exists():
                 try:
-                    nfev = load_checkpoint(path)["optimizer"].nfev
+                    nfev = load_checkpoint(path)["optimizer"]["attributes"]["nfev"]
                 except CheckpointError:
                     nfev = 0  # never expected (writes are atomic), but do not crash the test
                 if nfev >= job.BUDGET // 4:
@@ -80,7 +81,7 @@ def test_run_killed_with_sigkill_resumes_to_the_same_result(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    saved = load_checkpoint(path)["optimizer"].nfev
+    saved = load_checkpoint(path)["optimizer"]["attributes"]["nfev"]
     assert job.BUDGET // 4 <= saved < job.BUDGET
     resumed = metaopt.minimize(job.rastrigin, job.BOUNDS, resume=path, **job.OPTIONS)
     uninterrupted = metaopt.minimize(job.rastrigin, job.BOUNDS, **job.OPTIONS)
@@ -122,7 +123,7 @@ def test_corrupt_checkpoint_is_a_clear_error(good, tmp_path):
 
 
 def test_other_format_version_is_refused(good, tmp_path):
-    data = good.read_bytes().replace(b"\n1\n", b"\n99\n", 1)
+    data = good.read_bytes().replace(b"\n2\n", b"\n99\n", 1)
     with pytest.raises(CheckpointError, match="format version 99"):
         resume(write(tmp_path / "v99.ckpt", data))
 
@@ -133,13 +134,71 @@ def test_foreign_checkpoint_is_refused(good, tmp_path):
     with pytest.raises(CheckpointError, match="over"):
         metaopt.minimize(sphere, [(-4.0, 4.0)] * 5, method="de", budget=200, vectorized=True,
                          pop_size=10, resume=good)
-    payload = pickle.dumps({"something": "else"})
+    body = b"2\n" + b'{"something": "else"}'
+    with pytest.raises(CheckpointError, match="could not be read|does not hold a metaopt run"):
+        resume(write(tmp_path / "foreign.ckpt", _framed(2, body)))
+    header = b'{"something": "else"}'
+    empty = io.BytesIO()
+    np.savez(empty)
+    body = f"{len(header)}\n".encode() + header + empty.getvalue()
+    with pytest.raises(CheckpointError, match="does not hold a metaopt run"):
+        resume(write(tmp_path / "foreign2.ckpt", _framed(2, body)))
+
+
+def _framed(version, body):
     import hashlib
 
-    data = b"METAOPT-CHECKPOINT\n1\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" \
-        + payload
-    with pytest.raises(CheckpointError, match="does not hold a metaopt run"):
-        resume(write(tmp_path / "foreign.ckpt", data))
+    return (b"METAOPT-CHECKPOINT\n" + f"{version}\n".encode()
+            + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+class _RunsCode:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_checkpoint_crafted_to_run_code_is_refused_without_running_it(good, tmp_path):
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps({"optimizer": _RunsCode(str(marker))})
+    pickle.loads(payload)  # the payload does run code when unpickled ...
+    assert marker.exists()
+    marker.unlink()
+    with pytest.raises(CheckpointError, match="pickle"):  # ... but a checkpoint never is
+        resume(write(tmp_path / "old.ckpt", _framed(1, payload)))
+    assert not marker.exists()
+    # An object array hidden in the array part is refused by the allow_pickle=False reader.
+    header = b'{"optimizer": {"__array__": "a0"}}'
+    arrays = io.BytesIO()
+    np.save(arrays, np.array([_RunsCode(str(marker))], dtype=object), allow_pickle=True)
+    packed = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("a0.npy", arrays.getvalue())
+    body = f"{len(header)}\n".encode() + header + packed.getvalue()
+    with pytest.raises(CheckpointError, match="could not be read"):
+        resume(write(tmp_path / "objects.ckpt", _framed(2, body)))
+    assert not marker.exists()
+
+
+def test_checkpoint_of_every_method_is_plain_data(tmp_path):
+    """JSON and arrays only: readable with the standard json module and allow_pickle=False."""
+    import json
+
+    from metaopt.checkpoint import MAGIC
+
+    for method in sorted(metaopt.REGISTRY):
+        path = tmp_path / f"{method}.ckpt"
+        metaopt.minimize(sphere, BOUNDS, method=method, budget=200, rng=0, vectorized=True,
+                         pop_size=10, checkpoint=path)
+        _, _, size, rest = path.read_bytes()[len(MAGIC):].split(b"\n", 3)
+        header = json.loads(rest[: int(size)])
+        assert header["method"] == metaopt.REGISTRY[method].__name__
+        with np.load(io.BytesIO(rest[int(size):]), allow_pickle=False) as archive:
+            assert all(archive[name].dtype != object for name in archive.files)
 
 
 def test_checkpoint_argument_checks(tmp_path):

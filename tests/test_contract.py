@@ -110,7 +110,7 @@ def test_result_fields_and_history(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_tell_misuse_raises(method):
-    opt = REGISTRY[method](BOUNDS, pop_size=12, rng=0)
+    opt = REGISTRY[method](BOUNDS, pop_size=12, rng=0, budget=1000)
     with pytest.raises(RuntimeError, match="without a pending ask"):
         opt.tell(np.zeros((12, 4)), np.zeros(12))
     X = opt.ask()

@@ -125,10 +125,66 @@ def test_vectorized_failures_are_isolated_row_by_row():
 
 
 @pytest.mark.parametrize("policy", ["inf", "retry"])
-def test_wrong_shape_under_lenient_policies_finishes(policy):
-    res = metaopt.minimize(lambda X: np.zeros(3), BOUNDS, method="de", budget=40,
-                           pop_size=10, vectorized=True, on_error=policy, retries=1)
-    assert res.nfev == 40 and res.nfail == 40 and res.fun == np.inf
+def test_programming_errors_raise_at_once_under_every_policy(policy, tmp_path, monkeypatch):
+    """A wrong shape, a NameError, a forgotten return: the first evaluation fails, the run
+    raises at once (issue 11.9) instead of spending its budget on +inf, and nothing is saved."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    calls = []
+
+    def no_return(x):
+        calls.append(1)
+        np.sum(x)
+
+    def typo(x):
+        calls.append(1)
+        return undefined_name  # noqa: F821
+
+    for fun, vectorized in ((lambda X: np.zeros(3), True), (no_return, False), (typo, False)):
+        calls.clear()
+        with pytest.raises(metaopt.EvaluationError, match="first evaluation") as info:
+            metaopt.minimize(fun, BOUNDS, method="de", budget=40, pop_size=10,
+                             vectorized=vectorized, on_error=policy, retries=1)
+        assert info.value.programming_error and info.value.checkpoint is None
+        assert len(calls) <= 1  # the rest of the batch was not evaluated
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_value_that_is_not_a_number_is_a_failure_not_inf():
+    """None (a forgotten return), a list holding None, a string, a complex number: failures
+    under the policy, counted; NaN and inf returned on purpose stay +inf, not failures."""
+    nones, calls = [], []
+
+    def sometimes_none(x):
+        calls.append(1)
+        if x[0] > 2 and len(calls) > 1:  # the run's first evaluation succeeds
+            nones.append(1)
+            return None
+        return float(np.sum(x ** 2))
+
+    res = metaopt.minimize(sometimes_none, BOUNDS, method="de", budget=100, rng=3, pop_size=10,
+                           on_error="inf")
+    assert res.nfail == len(nones) > 0 and np.isfinite(res.fun)
+    calls.clear()
+    with pytest.raises(metaopt.EvaluationError, match="None"):
+        metaopt.minimize(sometimes_none, BOUNDS, method="de", budget=100, rng=3, pop_size=10)
+
+    def holes(X):
+        out = list(np.sum(X ** 2, axis=1))
+        out[-1] = None
+        return out
+
+    res = metaopt.minimize(holes, BOUNDS, method="de", budget=100, rng=0, pop_size=10,
+                           vectorized=True, on_error="inf")
+    assert res.nfail == 10  # the last row of each of the 10 batches
+    for bad in ("1.5", 1 + 2j):
+        with pytest.raises(metaopt.EvaluationError, match="not a"):
+            metaopt.minimize(lambda x, bad=bad: bad, BOUNDS, method="de", budget=100,
+                             pop_size=10)
+    nan = metaopt.minimize(lambda x: np.nan if x[0] > 0 else 1.0, BOUNDS, method="de",
+                           budget=100, rng=0, pop_size=10)
+    assert nan.nfail == 0 and nan.fun == 1.0
 
 
 def test_same_failures_with_process_workers():

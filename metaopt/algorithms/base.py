@@ -41,6 +41,9 @@ class Optimizer:
     #: Move deltas evaluated from a problem's structure (a distance matrix) rather than by the
     #: objective; reported as ``Result.ndelta``.
     ndelta = 0
+    #: True when a schedule spans the evaluation budget (L-SHADE's population reduction, SA's
+    #: cooling): then ``ask()`` refuses to run without one rather than guess it.
+    needs_budget = False
 
     def __init__(self, bounds, *, rng=None, budget=None):
         self.space = as_space(bounds)
@@ -67,8 +70,22 @@ class Optimizer:
         """The number of points the next ``ask()`` returns."""
         raise NotImplementedError
 
+    def set_budget(self, budget):
+        """Give the number of evaluations the run will spend (the engine does this); a budget
+        that differs from one already given is an error."""
+        budget = check_int("budget", budget, minimum=1)
+        if self.budget is not None and self.budget != budget:
+            raise ValueError(f"budget={budget} conflicts with the budget={self.budget} this "
+                             f"{type(self).__name__} was made with")
+        self.budget = budget
+
     def ask(self):
         """Return the next batch to evaluate, shape (batch_size, dim), in variable values."""
+        if self.budget is None and self.needs_budget:
+            raise ValueError(
+                f"{type(self).__name__} schedules its search over the evaluation budget: pass "
+                f"budget= to {type(self).__name__}(...) (or to metaopt.run) for an ask/tell loop"
+            )
         if self._pending is not None:
             raise RuntimeError("ask() called twice: tell() the previous batch first")
         U = self._ask()

@@ -66,6 +66,8 @@ class SA(Optimizer):
     rng, budget : as for every algorithm
     """
 
+    needs_budget = True
+
     def __init__(self, bounds, *, pop_size=None, schedule="geometric", T0=None,
                  final_ratio=1e-8, delta=0.1, step=0.1, distribution="gauss", flips=1,
                  move="2opt", inner_moves=None, reheat_after=None, restart=False,
@@ -93,8 +95,6 @@ class SA(Optimizer):
                                      else inner_moves, minimum=1)
         if self.mode == "tour":
             self.distances = check_distances(distances, self.dim)
-        total = self.budget if self.budget is not None else 10000 * self.dim
-        self.steps = max(1, total // self.pop_size - 1)  # K
         self.chains = None
         self.chain_f = None
         self.T = None
@@ -111,7 +111,7 @@ class SA(Optimizer):
     # -- temperature -------------------------------------------------------------------------
     def temperature(self, k):
         """The schedule's temperature at step k (not for the adaptive schedule)."""
-        K = self.steps
+        K = max(1, self.budget // self.pop_size - 1)  # the schedule's length in steps
         if self.schedule == "geometric":
             return self.T0 * self.final_ratio ** min(k / K, 1.0)
         if self.schedule == "exponential":

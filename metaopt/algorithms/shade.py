@@ -78,9 +78,12 @@ class LSHADE(SHADE):
     p : float, default 0.11
     archive_rate : float, default 2.6
     budget : int, optional
-        The evaluation budget the reduction schedule spans; default ``10000 * dim``.
+        The evaluation budget the reduction schedule spans (Tanabe & Fukunaga's max_nfes).
+        Required: given here, or by :func:`metaopt.run` or :func:`metaopt.minimize`.
     init, rng : as for :class:`~metaopt.DE`
     """
+
+    needs_budget = True
 
     def __init__(self, bounds, *, pop_size=None, min_pop_size=4, memory_size=6, p=0.11,
                  archive_rate=2.6, init="lhs", rng=None, budget=None):
@@ -89,7 +92,6 @@ class LSHADE(SHADE):
                          archive_rate=archive_rate, init=init, rng=rng, budget=budget)
         self.min_pop_size = check_int("min_pop_size", min_pop_size, minimum=4,
                                       maximum=self.pop_size)
-        self.max_nfev = self.budget if self.budget is not None else 10000 * self.dim
 
     @staticmethod
     def default_pop_size(dim):
@@ -111,7 +113,7 @@ class LSHADE(SHADE):
     def _after_generation(self):
         n = self.pop.shape[0]
         planned = int(round(self.pop_size + (self.min_pop_size - self.pop_size)
-                            * self.nfev / self.max_nfev))
+                            * self.nfev / self.budget))
         planned = max(planned, self.min_pop_size)
         if planned >= n:
             return

@@ -1,0 +1,194 @@
+"""Where evaluations run: small backends with one interface.
+
+Each backend has ``capacity`` (evaluations at once), ``submit(fn, *args) -> Future``,
+``restart()`` (a fresh pool after a worker died), ``close()``, and ``map(fn, arg_lists)``
+which returns, in order, each task's result or the exception that stopped it. The failure
+policy (:mod:`metaopt.evaluation.policy`) is written once over this interface.
+"""
+
+import concurrent.futures as cf
+
+__all__ = ["InProcess", "Processes", "Threads", "Dask", "make_backend", "POOL_CRASHES"]
+
+
+def _pool_crash_types():
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    return (TerminatedWorkerError, cf.process.BrokenProcessPool)
+
+
+class _ExecutorBackend:
+    """A backend over a concurrent.futures executor."""
+
+    def __init__(self, workers):
+        self.workers = workers
+        self._executor = None
+
+    @property
+    def capacity(self):
+        if self.workers > 0:
+            return self.workers
+        from joblib import cpu_count
+
+        return cpu_count()
+
+    def executor(self):
+        if self._executor is None:
+            self._executor = self._make()
+        return self._executor
+
+    def submit(self, fn, *args):
+        return self.executor().submit(fn, *args)
+
+    def map(self, fn, arg_lists):
+        futures = [self.submit(fn, *args) for args in arg_lists]
+        return [_outcome(future) for future in futures]
+
+    def restart(self):
+        self.close()
+
+    def close(self):
+        if self._executor is not None:
+            self._shutdown(self._executor)
+        self._executor = None
+
+    def _make(self):
+        raise NotImplementedError
+
+    def _shutdown(self, executor):
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _outcome(future):
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - the caller decides what a crash means
+        return exc
+
+
+class _Inline:
+    """Runs a submitted call at once, in process."""
+
+    @staticmethod
+    def submit(fn, *args):
+        future = cf.Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:  # noqa: BLE001
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
+
+
+class InProcess(_ExecutorBackend):
+    """Evaluations in this process, one after the other."""
+
+    def __init__(self):
+        super().__init__(1)
+
+    def map(self, fn, arg_lists):  # KeyboardInterrupt must reach the engine as it is
+        return [fn(*args) for args in arg_lists]
+
+    def _make(self):
+        return _Inline()
+
+
+class Threads(_ExecutorBackend):
+    """A thread pool, for objectives that release the GIL."""
+
+    def _make(self):
+        return cf.ThreadPoolExecutor(max_workers=self.capacity)
+
+
+class Processes(_ExecutorBackend):
+    """Worker processes (joblib's loky: cloudpickle, so lambdas and closures work).
+
+    ``private=False`` uses joblib's reusable pool, kept warm across runs; ``private=True`` a
+    pool of the run's own, which can be killed (a hung evaluation under ``timeout``) without
+    touching other pools.
+    """
+
+    def __init__(self, workers, private=False):
+        super().__init__(workers)
+        self.private = private
+
+    def _make(self):
+        if self.private:
+            from joblib.externals.loky import ProcessPoolExecutor
+
+            return ProcessPoolExecutor(max_workers=self.capacity)
+        from joblib.executor import get_memmapping_executor
+
+        return get_memmapping_executor(self.capacity)
+
+    def restart(self):
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, kill_workers=True)
+        self._executor = None
+
+    def _shutdown(self, executor):
+        if self.private:
+            executor.shutdown(wait=False, kill_workers=True)
+
+
+class Dask(_ExecutorBackend):
+    """A dask.distributed cluster through joblib's dask backend (batches); a Client you made,
+    a scheduler address, or the current Client."""
+
+    def __init__(self, workers, client=None):
+        super().__init__(workers)
+        self.client = client
+        self._parallel = None
+
+    def _joblib(self):
+        if self._parallel is None:
+            from joblib import Parallel, parallel_config
+
+            kwargs = {}
+            if isinstance(self.client, str):
+                kwargs["scheduler_host"] = self.client
+            elif self.client is not None:
+                kwargs["client"] = self.client
+            # parallel_config is what registers joblib's dask backend on first use.
+            with parallel_config(backend="dask", **kwargs):
+                self._parallel = Parallel(n_jobs=self.workers)
+            self._parallel.__enter__()  # one connection for the whole run
+        return self._parallel
+
+    @property
+    def capacity(self):
+        try:
+            return max(1, self._joblib()._effective_n_jobs())
+        except AttributeError:  # pragma: no cover - older joblib
+            return max(1, self.workers)
+
+    def map(self, fn, arg_lists):
+        from joblib import delayed
+
+        return self._joblib()(delayed(fn)(*args) for args in arg_lists)
+
+    def submit(self, fn, *args):
+        raise ValueError("asynchronous mode runs on processes or threads, not dask")
+
+    def close(self):
+        if self._parallel is not None:
+            self._parallel.__exit__(None, None, None)
+        self._parallel = None
+
+
+def make_backend(backend, workers, client=None, private=False):
+    """The backend for ``backend`` ("processes", "threads", "dask") and ``workers``."""
+    if backend == "dask":
+        return Dask(workers, client)
+    if workers == 1 and not private:
+        return InProcess()
+    if backend == "threads":
+        return Threads(workers)
+    return Processes(workers, private=private)
+
+
+def POOL_CRASHES():
+    """The exceptions a future raises when its worker process died."""
+    return _pool_crash_types()
