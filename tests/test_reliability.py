@@ -1,0 +1,259 @@
+"""Failures seen, resumes that work, and the boundary between engine and algorithms
+(issues 10 and 11): each test failed before its fix."""
+
+import ast
+import os
+import pathlib
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import metaopt
+from metaopt import REGISTRY, CheckpointError, EvaluationError
+from metaopt.checkpoint import load_checkpoint
+
+BOUNDS = [(-5.0, 5.0)] * 3
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def sphere(X):
+    return np.sum((X - 0.5) ** 2, axis=1)
+
+
+def test_engine_and_checkpoint_use_no_private_attribute_of_another_object():
+    for name in ("engine.py", "checkpoint.py"):
+        tree = ast.parse((ROOT / "metaopt" / name).read_text())
+        private = [
+            (node.lineno, node.attr) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+        ]
+        assert private == [], f"{name} reaches into private attributes: {private}"
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_state_dict_round_trip_continues_bit_for_bit(method):
+    def fresh(seed):
+        return REGISTRY[method](BOUNDS, rng=seed, budget=2000)
+
+    a = fresh(0)
+    for _ in range(3):
+        X = a.ask()
+        a.tell(X, sphere(X))
+    b = fresh(123)  # another seed: everything comes from the state
+    b.load_state_dict(a.state_dict())
+    for _ in range(3):
+        X, Y = a.ask(), b.ask()
+        np.testing.assert_array_equal(X, Y)
+        a.tell(X, sphere(X))
+        b.tell(Y, sphere(Y))
+    assert a.best_fun == b.best_fun and a.nfev == b.nfev
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_every_method_runs_with_its_defaults_and_asks_batch_size_rows(method):
+    opt = REGISTRY[method](BOUNDS, rng=0, budget=5000)
+    for _ in range(3):
+        n = opt.batch_size
+        X = opt.ask()
+        assert X.shape == (n, 3)
+        opt.tell(X, sphere(X))
+    res = metaopt.minimize(sphere, BOUNDS, method=method, budget=3000, rng=0, vectorized=True)
+    assert res.nfev == 3000 and np.isfinite(res.fun)
+
+
+def test_a_single_row_batch_that_raises_is_a_failure_not_inf():
+    def bad(X):
+        raise RuntimeError("broken")
+
+    with pytest.raises(EvaluationError, match="broken"):
+        metaopt.minimize(bad, BOUNDS, method="ils", pop_size=1, budget=50, rng=0,
+                         vectorized=True)
+
+    calls = []
+
+    def fails_after_first(X):
+        calls.append(len(X))
+        if len(calls) > 1:
+            raise RuntimeError("broken")
+        return sphere(X)
+
+    res = metaopt.minimize(fails_after_first, BOUNDS, method="ils", pop_size=1, budget=20,
+                           rng=0, vectorized=True, on_error="inf")
+    assert res.nfail == 19 and not np.isinf(res.fun)
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_resuming_a_finished_run_returns_it_and_a_larger_budget_continues(method, tmp_path):
+    path = tmp_path / "run.ckpt"
+    kw = dict(method=method, rng=0, vectorized=True, checkpoint=path)
+    done = metaopt.minimize(sphere, BOUNDS, budget=300, **kw)
+    calls = []
+
+    def counting(X):
+        calls.append(len(X))
+        return sphere(X)
+
+    again = metaopt.minimize(counting, BOUNDS, budget=300, resume=path, **kw)
+    assert calls == [] and again.nfev == done.nfev and again.fun == done.fun
+    more = metaopt.minimize(counting, BOUNDS, budget=600, resume=path, **kw)
+    assert more.nfev == 600 and sum(calls) == 300 and more.fun <= done.fun
+
+
+@pytest.mark.parametrize("rule", [dict(target=0.5), dict(stagnation=2), dict(maxiter=3)])
+def test_a_run_stopped_by_a_rule_is_not_changed_by_resuming(rule, tmp_path):
+    path = tmp_path / "run.ckpt"
+    kw = dict(method="de", rng=1, vectorized=True, budget=5000, pop_size=10, checkpoint=path,
+              **rule)
+    first = metaopt.minimize(sphere, BOUNDS, **kw)
+    again = metaopt.minimize(sphere, BOUNDS, resume=path, **kw)
+    assert (again.nfev, again.fun, again.nit) == (first.nfev, first.fun, first.nit)
+
+
+def test_resume_true_starts_or_continues_and_the_first_save_follows_the_first_batch(tmp_path):
+    path = tmp_path / "job.ckpt"
+    seen = []
+
+    def watch(res):
+        seen.append(load_checkpoint(path)["optimizer"]["attributes"]["nfev"])
+        return True
+
+    kw = dict(method="de", rng=0, vectorized=True, pop_size=10, checkpoint=path, resume=True)
+    stopped = metaopt.minimize(sphere, BOUNDS, budget=200, callback=watch, **kw)
+    assert seen == [10] and stopped.nfev == 10  # saved at once, not after 60 s
+    full = metaopt.minimize(sphere, BOUNDS, budget=200, **kw)
+    straight = metaopt.minimize(sphere, BOUNDS, budget=200, method="de", rng=0,
+                                vectorized=True, pop_size=10)
+    assert full.nfev == 200 and full.fun == straight.fun
+    with pytest.raises(ValueError, match="checkpoint"):
+        metaopt.minimize(sphere, BOUNDS, budget=200, method="de", resume=True)
+
+
+def test_callback_truthy_values_stop_as_in_scipy():
+    for value in (np.bool_(True), 1, "yes"):
+        res = metaopt.minimize(sphere, BOUNDS, method="de", budget=500, rng=0,
+                               vectorized=True, pop_size=10, callback=lambda r, v=value: v)
+        assert res.nit == 1 and "callback" in res.message
+
+
+@pytest.mark.parametrize("path", ["", "missing-folder/run.ckpt", "."])
+def test_bad_checkpoint_paths_are_refused_before_any_work(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    with pytest.raises(ValueError, match="checkpoint"):
+        metaopt.minimize(lambda X: calls.append(1) or sphere(X), BOUNDS, method="de",
+                         budget=100, vectorized=True, pop_size=10, checkpoint=path)
+    assert calls == []
+
+
+def test_a_failed_save_warns_keeps_the_previous_checkpoint_and_leaves_no_temporary(tmp_path,
+                                                                                    monkeypatch):
+    from metaopt import checkpoint as ck
+
+    path = tmp_path / "run.ckpt"
+    metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0, vectorized=True,
+                     pop_size=10, checkpoint=path)
+    before = path.read_bytes()
+    real_replace = os.replace
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ck.os, "replace", disk_full)
+    with pytest.warns(RuntimeWarning, match="could not save"):
+        res = metaopt.minimize(sphere, BOUNDS, method="de", budget=200, rng=1, vectorized=True,
+                               pop_size=10, checkpoint=path)
+    monkeypatch.setattr(ck.os, "replace", real_replace)
+    assert res.nfev == 200 and path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["run.ckpt"]
+
+
+def test_an_unpicklable_objective_with_workers_is_refused_clearly():
+    lock = threading.Lock()
+
+    def holds_lock(x):
+        with lock:
+            return float(np.sum(x ** 2))
+
+    with pytest.raises(TypeError, match="cannot be sent to worker processes"):
+        metaopt.minimize(holds_lock, BOUNDS, method="de", budget=100, pop_size=10, workers=2,
+                         on_error="inf")
+
+
+def _exits_on_some_rows(x):
+    import sys
+
+    if x[0] > 3.5:
+        os._exit(1)  # the worker dies
+    if x[0] < -3.5:
+        sys.exit(2)  # SystemExit: a failure of this row only
+    return float(np.sum((x - 0.5) ** 2))
+
+
+def _raises_on_the_same_rows(x):
+    if abs(x[0]) > 3.5:
+        raise RuntimeError("fails")
+    return float(np.sum((x - 0.5) ** 2))
+
+
+def test_a_worker_that_dies_fails_only_its_own_row():
+    kw = dict(method="de", budget=64, rng=0, pop_size=16, on_error="inf")
+    parallel = metaopt.minimize(_exits_on_some_rows, BOUNDS, workers=2, **kw)
+    serial = metaopt.minimize(_raises_on_the_same_rows, BOUNDS, **kw)
+    assert parallel.nfail == serial.nfail > 0
+    np.testing.assert_array_equal(parallel.x, serial.x)
+    assert parallel.fun == serial.fun
+
+
+def test_run_gives_its_budget_to_the_optimizer():
+    kw = dict(rng=0)
+    through_run = metaopt.run(metaopt.LSHADE(BOUNDS, **kw), sphere, budget=3000,
+                              vectorized=True)
+    through_minimize = metaopt.minimize(sphere, BOUNDS, method="lshade", budget=3000,
+                                        vectorized=True, **kw)
+    assert through_run.fun == through_minimize.fun
+    with pytest.raises(ValueError, match="conflicts"):
+        metaopt.run(metaopt.LSHADE(BOUNDS, budget=1000, rng=0), sphere, budget=3000,
+                    vectorized=True)
+    with pytest.raises(ValueError, match="budget"):
+        metaopt.run(metaopt.SA(BOUNDS, rng=0), sphere, vectorized=True)
+
+
+def test_snes_on_a_single_variable_and_a_permutation():
+    assert metaopt.SNES(metaopt.Real(0, 1), rng=0).pop_size == 4
+    assert metaopt.SNES(metaopt.Space([metaopt.Permutation(20)]), rng=0).pop_size == 4 + int(3 * np.log(20))
+
+
+def test_a_failed_run_without_checkpoint_saves_to_a_named_temporary_only(tmp_path,
+                                                                        monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    calls = []
+
+    def late_failure(X):
+        calls.append(1)
+        if len(calls) >= 3 and np.any(X[:, 0] > 3):  # the rows beyond x0 = 3, later on
+            raise RuntimeError("late")
+        return sphere(X)
+
+    with pytest.raises(EvaluationError, match="late") as info:
+        metaopt.minimize(late_failure, BOUNDS, method="de", budget=100, rng=0, pop_size=10,
+                         vectorized=True)
+    assert [p.name for p in tmp_path.iterdir()] == [os.path.basename(info.value.checkpoint)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resumed = metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0,
+                                   pop_size=10, vectorized=True,
+                                   resume=info.value.checkpoint)
+    assert resumed.nfev == 100
+
+
+def test_resume_of_a_folder_or_a_number_is_refused():
+    with pytest.raises((CheckpointError, TypeError), match="resume"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=100, vectorized=True, resume=123)
+    with pytest.raises(CheckpointError, match="folder"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=100, vectorized=True, resume=".")
