@@ -4,8 +4,8 @@
 >>> res = metaopt.minimize(fun, [(-5, 5)] * 10, method="lshade", budget=100_000, rng=0)
 """
 
-from .algorithms import (DE, GA, ILS, SA, SNES, OpenAIES, Tabu, JADE, LSHADE, REGISTRY, SHADE, LatinHypercubeSearch, Optimizer,
-                         RandomSearch, SobolSearch)
+from . import algorithms as _algorithms
+from .algorithms import REGISTRY, Optimizer
 from .checkpoint import CheckpointError
 from .engine import run
 from .evaluation import EvaluationError
@@ -15,7 +15,9 @@ from .space import Binary, Choice, Integer, Permutation, Real, Space
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer", "Choice",
-           "Binary", "Permutation", "Result", "History", "Optimizer",
-           "REGISTRY", "RandomSearch", "LatinHypercubeSearch", "SobolSearch", "DE", "JADE",
-           "SHADE", "LSHADE", "ILS", "GA", "SA", "Tabu", "OpenAIES", "SNES", "__version__"]
+globals().update({cls.__name__: cls for cls in REGISTRY.values()})  # the algorithm classes
+
+__all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer",
+           "Choice", "Binary", "Permutation", "Result", "History", "Optimizer", "REGISTRY",
+           *(cls.__name__ for cls in REGISTRY.values()), "__version__"]
+del _algorithms

@@ -3,7 +3,7 @@
 import inspect
 
 from ._checks import check_int
-from .algorithms import get_algorithm
+from .algorithms import get_algorithm, method_table
 from .engine import run
 from .space import as_space
 
@@ -27,7 +27,9 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
         a dict ``{name: value}``. NaN or infinite values count as +inf.
     bounds : sequence of (low, high), Space, or a single variable
     method : str, default "lshade"
-        One of ``metaopt.REGISTRY``: "random", "lhs", "sobol", "de", "jade", "shade", "lshade".
+        One of ``metaopt.REGISTRY``:
+
+{methods}
     budget : int, optional
         Evaluations to spend; ``nfev == budget`` exactly unless another rule stops first.
         Default ``10000 * dim``.
@@ -88,6 +90,10 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
                resume=resume, asynchronous=asynchronous, progress=progress, maxiter=maxiter,
                target=target,
                max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol)
+
+
+minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
+    "        - " + line for line in method_table().splitlines()))
 
 
 def _check_options(cls, method, options):

@@ -16,4 +16,4 @@ def warm_kernels():
             u = rng.random((8, 3 + 1 + 6))
             K.de_offspring(pop, u, np.array([8, 8, 8]), np.zeros(8, np.int64), np.full(8, 0.5),
                            np.full(8, 0.9), K.RAND1, exponential, repair)
-    K.greedy_selection(pop.copy(), fit.copy(), pop, fit)
+    K.greedy_selection(pop.copy(), fit.copy(), pop, fit, False)

@@ -67,10 +67,10 @@ def repair_reinit(trial, u):
     return np.where((trial < 0) | (trial > 1), u, trial)
 
 
-def greedy_selection(pop, fit, trials, f_trials):
+def greedy_selection(pop, fit, trials, f_trials, keep_ties=False):
     pop, fit = pop.copy(), fit.copy()
     k = len(f_trials)
-    replace = f_trials <= fit[:k]
+    replace = f_trials < fit[:k] if keep_ties else f_trials <= fit[:k]
     outcome = np.where(replace, np.where(f_trials < fit[:k], 2, 1), 0).astype(np.int8)
     pop[:k][replace] = trials[replace]
     fit[:k][replace] = f_trials[replace]

@@ -1,6 +1,5 @@
 """Iterated local search in each of its modes."""
 
-import time
 
 import numpy as np
 import pytest
@@ -10,13 +9,12 @@ from metaopt import Binary, Permutation
 from problems import OneMax, load_tsplib, make_function, make_knapsack
 
 
-def test_berlin52_to_optimality_quickly():
+def test_berlin52_to_optimality():
+    """Within 5,000 tour evaluations; its time is measured by benchmarks/tsp.py."""
     tsp = load_tsplib("berlin52")
-    metaopt.minimize(tsp, Permutation(52), method="ils", budget=20, rng=0, vectorized=True)
-    t = time.perf_counter()
     res = metaopt.minimize(tsp, Permutation(52), method="ils", budget=5000, rng=0,
                            vectorized=True, target=tsp.optimum)
-    assert res.fun == 7542 and time.perf_counter() - t < 2.0
+    assert res.fun == 7542
     assert res.ndelta > res.nfev  # move deltas are counted apart from tour evaluations
 
 

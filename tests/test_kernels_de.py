@@ -103,18 +103,19 @@ def test_repairs_match_reference():
         assert out.min() >= 0 and out.max() <= 1
 
 
+@pytest.mark.parametrize("keep_ties", [False, True])
 @pytest.mark.parametrize("k", [12, 7])
-def test_greedy_selection_matches_reference(k):
+def test_greedy_selection_matches_reference(k, keep_ties):
     rng = np.random.default_rng(k)
     pop, fit = rng.random((12, 4)), rng.random(12)
     trials, f_trials = rng.random((k, 4)), rng.random(k)
-    f_trials[0] = fit[0]  # a tie replaces the parent
-    exp_pop, exp_fit, exp_out = R.greedy_selection(pop, fit, trials, f_trials)
-    out = K.greedy_selection(pop, fit, trials, f_trials)
+    f_trials[0] = fit[0]  # a tie replaces the parent, unless ties keep it (JADE)
+    exp_pop, exp_fit, exp_out = R.greedy_selection(pop, fit, trials, f_trials, keep_ties)
+    out = K.greedy_selection(pop, fit, trials, f_trials, keep_ties)
     np.testing.assert_array_equal(pop, exp_pop)
     np.testing.assert_array_equal(fit, exp_fit)
     np.testing.assert_array_equal(out, exp_out)
-    assert out[0] == 1
+    assert out[0] == (0 if keep_ties else 1)
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)

@@ -257,3 +257,55 @@ def test_resume_of_a_folder_or_a_number_is_refused():
         metaopt.minimize(sphere, BOUNDS, method="de", budget=100, vectorized=True, resume=123)
     with pytest.raises(CheckpointError, match="folder"):
         metaopt.minimize(sphere, BOUNDS, method="de", budget=100, vectorized=True, resume=".")
+
+
+def test_k_point_crossover_always_exchanges_a_segment():
+    """Distinct cut points: with k=2 at d=10, every crossed pair swaps a non-empty segment (cut
+    points drawn with replacement left 11% of pairs unchanged)."""
+    ga = metaopt.GA(metaopt.Binary(10), crossover="kpoint", k_points=2, crossover_rate=1.0,
+                    rng=0)
+    first, second = np.zeros((5000, 10)), np.ones((5000, 10))
+    child, _ = ga._cross(first, second)
+    exchanged = child.sum(axis=1)
+    assert np.all((exchanged > 0) & (exchanged < 10))
+
+
+def test_double_bridge_wakes_the_ends_of_the_new_edges():
+    from metaopt.algorithms.ils import kick_endpoints
+    from metaopt.kernels.permutation import double_bridge
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(8, 40))
+        tour = rng.permutation(n)
+        cuts = np.sort(rng.choice(np.arange(1, n), 3, replace=False))
+        kicked = double_bridge(tour[None, :], cuts[None, :])[0]
+
+        def edges(t):
+            return {frozenset((int(t[i]), int(t[(i + 1) % n]))) for i in range(n)}
+
+        new = edges(kicked) - edges(tour)
+        assert set(kick_endpoints(tour, cuts).tolist()) == set().union(*new)
+
+
+def test_jade_keeps_the_parent_on_ties_and_its_archive_has_no_duplicates():
+    def flat(X):
+        return np.zeros(len(X))  # every trial ties with its parent
+
+    opt = metaopt.JADE(BOUNDS, pop_size=10, rng=0)
+    X = opt.ask()
+    opt.tell(X, flat(X))
+    first = opt.pop.copy()
+    for _ in range(3):
+        X = opt.ask()
+        opt.tell(X, flat(X))
+    np.testing.assert_array_equal(opt.pop, first)
+    assert len(opt.archive) == 0
+    from metaopt.algorithms._archive import Archive
+
+    archive = Archive(10, 2, overflow="truncate")
+    row = np.array([[0.1, 0.2]])
+    archive.add(np.vstack([row, row]), np.random.default_rng(0))
+    archive.add(row, np.random.default_rng(0))
+    assert len(archive) == 1
+    assert metaopt.SHADE(BOUNDS, memory_size=7, rng=0).memory_F.size == 7

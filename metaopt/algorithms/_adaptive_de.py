@@ -43,6 +43,8 @@ class AdaptiveDE(PopulationOptimizer):
     """
 
     archive_overflow = "replace"
+    #: Whether a trial equal to its parent leaves the parent in place.
+    keep_ties = False
 
     def __init__(self, bounds, *, pop_size, archive_rate, init, rng, budget):
         super().__init__(bounds, pop_size=pop_size, init=init, rng=rng, budget=budget,
@@ -83,7 +85,7 @@ class AdaptiveDE(PopulationOptimizer):
         better = f < parent_fit
         delta = parent_fit[better] - f[better]
         self.archive.add(self.pop[:k][better], self.rng)
-        K.greedy_selection(self.pop, self.fit, U, f)
+        K.greedy_selection(self.pop, self.fit, U, f, self.keep_ties)
         if better.any():
             self._adapt(self._F[:k][better], self._CR[:k][better], delta)
         self._after_generation()

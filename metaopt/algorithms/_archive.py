@@ -32,6 +32,9 @@ class Archive:
             return
         if self.overflow == "truncate":
             rows = np.concatenate([self.rows, X])
+            _, first = np.unique(rows, axis=0, return_index=True)
+            if first.size < rows.shape[0]:  # JADE's code keeps each point once
+                rows = rows[np.sort(first)]
             if rows.shape[0] > self.capacity:
                 keep = np.sort(rng.choice(rows.shape[0], self.capacity, replace=False))
                 rows = rows[keep]

@@ -131,4 +131,4 @@ class DE(PopulationOptimizer):
         if self._uses_archive:
             k = f.shape[0]
             self.archive.add(self.pop[:k][f < self.fit[:k]], self.rng)
-        K.greedy_selection(self.pop, self.fit, U, f)
+        K.greedy_selection(self.pop, self.fit, U, f, False)

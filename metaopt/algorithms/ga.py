@@ -178,7 +178,9 @@ class GA(Optimizer):
             u_pair = self.rng.random(m)
             if self.crossover == "uniform":
                 return KG.uniform_crossover(first, second, rate, u_pair, self.rng.random((m, d)))
-            points = np.sort(self.rng.integers(1, d, (m, self.k_points)), axis=1)
+            # k distinct cut points in 1..d-1 (drawn with replacement, equal cuts cancel out)
+            points = np.sort(np.argsort(self.rng.random((m, d - 1)), axis=1)[:, :self.k_points]
+                             + 1, axis=1)
             return KG.k_point_crossover(first, second, rate, u_pair, points)
         a, b = first.astype(np.int64), second.astype(np.int64)
         cut_a = self.rng.integers(0, d, m)

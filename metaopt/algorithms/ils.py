@@ -16,6 +16,13 @@ __all__ = ["ILS"]
 ACCEPTANCE = ("better", "always")
 
 
+def kick_endpoints(tour, cuts):
+    """The cities at the ends of the three edges a double-bridge kick with ``cuts`` creates:
+    read in the tour before the kick, at the cut positions (only they need a fresh look)."""
+    c1, c2, c3 = cuts
+    return tour[[c1 - 1, c1, c2 - 1, c2, c3 - 1, c3]]
+
+
 class ILS(Optimizer):
     """Iterated local search for permutations (tours), bit strings and everything else.
 
@@ -202,10 +209,7 @@ class ILS(Optimizer):
             cuts = np.sort(self.rng.choice(np.arange(1, self.dim), 3, replace=False))
             kicked = KP.double_bridge(self.current[w][None, :].astype(np.int64), cuts[None, :])[0]
             active = np.zeros(self.dim, np.bool_)
-            # Only the cities at the four changed edges need a fresh look.
-            for c in (0, cuts[0] - 1, cuts[0], cuts[1] - 1, cuts[1], cuts[2] - 1, cuts[2],
-                      self.dim - 1):
-                active[kicked[c]] = True
+            active[kick_endpoints(self.current[w].astype(np.int64), cuts)] = True
             tours[w] = self._improve(kicked, active)
         return tours.astype(float)
 

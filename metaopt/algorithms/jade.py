@@ -36,6 +36,7 @@ class JADE(AdaptiveDE):
     """
 
     archive_overflow = "truncate"
+    keep_ties = True
 
     def __init__(self, bounds, *, pop_size=None, c=0.1, p=0.05, mu_CR=0.5, mu_F=0.5,
                  archive=True, init="lhs", rng=None, budget=None):

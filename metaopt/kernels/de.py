@@ -180,10 +180,11 @@ def repair_reinit(trial, u):
 
 
 @njit(cache=True)
-def greedy_selection(pop, fit, trials, f_trials):
+def greedy_selection(pop, fit, trials, f_trials, keep_ties):
     """In place one-to-one survivor selection for the first ``len(f_trials)`` rows.
 
-    Trial i replaces parent i when ``f_trials[i] <= fit[i]``.
+    Trial i replaces parent i when ``f_trials[i] <= fit[i]`` (Storn & Price, SHADE), or only
+    when strictly better with ``keep_ties`` (JADE's paper and code keep the parent on a tie).
 
     Returns
     -------
@@ -193,7 +194,7 @@ def greedy_selection(pop, fit, trials, f_trials):
     d = pop.shape[1]
     outcome = np.zeros(k, np.int8)
     for i in range(k):
-        if f_trials[i] <= fit[i]:
+        if f_trials[i] < fit[i] or (f_trials[i] == fit[i] and not keep_ties):
             outcome[i] = 2 if f_trials[i] < fit[i] else 1
             fit[i] = f_trials[i]
             for j in range(d):

@@ -206,13 +206,16 @@ def _initial_vectors(base, layout, P, init, gen):
         import copy
 
         X = np.empty((P, layout.dim))
-        for i in range(P):
-            torch.manual_seed(int(gen.integers(0, 2**31 - 1)))
-            fresh = copy.deepcopy(base)
-            for m in fresh.modules():
-                if hasattr(m, "reset_parameters"):
-                    m.reset_parameters()
-            X[i] = layout.flatten(fresh)
+        # reset_parameters draws from torch's global generator and takes no other: it runs
+        # inside fork_rng, seeded from the run's rng, so the caller's global state is untouched.
+        with torch.random.fork_rng(devices=[]):
+            for i in range(P):
+                torch.manual_seed(int(gen.integers(0, 2**31 - 1)))
+                fresh = copy.deepcopy(base)
+                for m in fresh.modules():
+                    if hasattr(m, "reset_parameters"):
+                        m.reset_parameters()
+                X[i] = layout.flatten(fresh)
         return X
     raise ValueError(f"init must be 'same' or 'independent', got init={init!r}")
 
