@@ -309,3 +309,9 @@ def test_jade_keeps_the_parent_on_ties_and_its_archive_has_no_duplicates():
     archive.add(row, np.random.default_rng(0))
     assert len(archive) == 1
     assert metaopt.SHADE(BOUNDS, memory_size=7, rng=0).memory_F.size == 7
+
+
+def test_one_registration_point_feeds_exports_and_the_method_list():
+    for name, cls in REGISTRY.items():
+        assert getattr(metaopt, cls.__name__) is cls and cls.__name__ in metaopt.__all__
+        assert f"- {name} " in metaopt.minimize.__doc__
