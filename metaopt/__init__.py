@@ -4,7 +4,6 @@
 >>> res = metaopt.minimize(fun, [(-5, 5)] * 10, method="lshade", budget=100_000, rng=0)
 """
 
-from . import algorithms as _algorithms
 from .algorithms import REGISTRY, Optimizer
 from .checkpoint import CheckpointError
 from .engine import run
@@ -20,4 +19,3 @@ globals().update({cls.__name__: cls for cls in REGISTRY.values()})  # the algori
 __all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer",
            "Choice", "Binary", "Permutation", "Result", "History", "Optimizer", "REGISTRY",
            *(cls.__name__ for cls in REGISTRY.values()), "__version__"]
-del _algorithms

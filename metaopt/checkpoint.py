@@ -28,8 +28,6 @@ import threading
 
 import numpy as np
 
-from .state import check_plain
-
 __all__ = ["FORMAT_VERSION", "CheckpointError", "save_checkpoint", "load_checkpoint",
            "check_checkpoint_path"]
 
@@ -42,7 +40,9 @@ class CheckpointError(ValueError):
 
 
 def _encode(value, arrays):
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+    if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.hasobject:
+            raise TypeError("checkpoint state: an array of Python objects is not plain data")
         key = f"a{len(arrays)}"
         arrays[key] = np.asarray(value)
         return {"__array__" if isinstance(value, np.ndarray) else "__scalar__": key}
@@ -53,8 +53,12 @@ def _encode(value, arrays):
     if isinstance(value, list):
         return [_encode(v, arrays) for v in value]
     if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError(f"checkpoint state: dict keys must be strings, got {list(value)}")
         return {k: _encode(v, arrays) for k, v in value.items()}
-    return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"checkpoint state: a {type(value).__name__} is not plain data")
 
 
 def _decode(value, arrays):
@@ -97,7 +101,6 @@ def check_checkpoint_path(path, name="checkpoint"):
 
 def save_checkpoint(path, state):
     """Write ``state`` (a dict of plain data) to ``path`` atomically."""
-    check_plain(state)
     arrays = {}
     header = json.dumps(_encode(state, arrays), allow_nan=False).encode()
     buffer = io.BytesIO()

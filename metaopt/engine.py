@@ -134,8 +134,6 @@ class Checkpointer:
     def save(self, opt, run_state, pending=None, strict=False):
         """Write the run; with ``strict`` a failed save raises, else it warns."""
         state = {
-            "method": type(opt).__name__,
-            "space": repr(opt.space),
             "optimizer": opt.state_dict(),
             "pending": pending,
             **run_state.state_dict(),
@@ -184,11 +182,6 @@ def resume_optimizer(path, opt):
     """Load the checkpoint at ``path`` into ``opt`` (which must be of the saved class, over the
     saved space). Returns the saved engine state."""
     state = load_checkpoint(path)
-    if state.get("method") != type(opt).__name__ or state.get("space") != repr(opt.space):
-        raise CheckpointError(
-            f"resume={os.fspath(path)!r} holds a run of {state.get('method')} over "
-            f"{state.get('space')}; this call asks for {type(opt).__name__} over {opt.space!r}"
-        )
     try:
         opt.load_state_dict(state["optimizer"])
     except (StateError, KeyError, TypeError, ValueError) as exc:
@@ -227,7 +220,9 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 return _result(opt, evaluations, *stop)
     try:
         while True:
-            X = opt.ask() if opt.asked is None else opt.asked  # asked: resumed mid-batch
+            X = opt.asked  # not None when resumed in the middle of a batch
+            if X is None:
+                X = opt.ask()
             X = X[: termination.budget - opt.nfev]
             if evaluations.evaluator.takes_rng:
                 evaluations.evaluator.seed = run_state.batch_seed(opt)
@@ -273,7 +268,7 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
     """
     run_state = RunState(termination, evaluations)
     if opt.nfev == 0 or opt.asked is not None:  # the initial design: one ordinary generation
-        first = Termination(opt.pop_size if hasattr(opt, "pop_size") else opt.batch_size)
+        first = Termination(opt.nfev + opt.batch_size)
         drive(opt, evaluations, first, None, None, state, run_state=RunState(first,
                                                                               evaluations))
         state = None

@@ -4,9 +4,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator", "spawn_seed", "generator_from_state"]
-
-_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+__all__ = ["as_generator", "spawn_seed"]
 
 
 def as_generator(rng=None):
@@ -45,13 +43,3 @@ def spawn_seed(rng):
     """Draw an integer seed from ``rng`` for a library that wants an int (e.g. scipy.stats.qmc)."""
     return int(rng.integers(0, 2**63 - 1))
 
-
-def generator_from_state(state):
-    """A new Generator in the saved bit-generator ``state`` (a dict, as
-    ``Generator.bit_generator.state`` gives); only numpy's own bit generators are made."""
-    name = state.get("bit_generator") if isinstance(state, dict) else None
-    if name not in _BIT_GENERATORS:
-        raise ValueError(f"not a numpy bit generator state: {name!r}")
-    rng = np.random.Generator(getattr(np.random, name)())
-    rng.bit_generator.state = state
-    return rng

@@ -12,7 +12,7 @@ data, which is what makes a checkpoint safe to load (see :mod:`metaopt.checkpoin
 
 import numpy as np
 
-__all__ = ["StateError", "to_plain", "from_plain", "check_plain"]
+__all__ = ["StateError", "to_plain", "from_plain"]
 
 _SCALARS = (bool, int, float, str, type(None))
 
@@ -51,31 +51,10 @@ def from_plain(current, value, where):
         except (TypeError, ValueError, KeyError) as exc:
             raise StateError(f"{where}: not a random generator state ({exc})") from None
         return current
-    if current is not None and not isinstance(current, (np.ndarray, np.generic) + _SCALARS) \
-            and hasattr(current, "load_state_dict"):
+    if hasattr(current, "load_state_dict"):
         current.load_state_dict(value)
         return current
     if isinstance(value, np.ndarray):
         return value.copy()
     return value
 
-
-def check_plain(value, where="state"):
-    """Raise TypeError unless ``value`` is plain data (what a checkpoint may hold)."""
-    if isinstance(value, _SCALARS) or isinstance(value, np.generic):
-        return
-    if isinstance(value, np.ndarray):
-        if value.dtype.hasobject:
-            raise TypeError(f"{where}: an array of Python objects is not plain data")
-        return
-    if isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            check_plain(v, f"{where}[{i}]")
-        return
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise TypeError(f"{where}: dict keys must be strings, got {k!r}")
-            check_plain(v, f"{where}[{k!r}]")
-        return
-    raise TypeError(f"{where}: a {type(value).__name__} is not plain data")

@@ -196,7 +196,7 @@ def test_checkpoint_of_every_method_is_plain_data(tmp_path):
                          pop_size=10, checkpoint=path)
         _, _, size, rest = path.read_bytes()[len(MAGIC):].split(b"\n", 3)
         header = json.loads(rest[: int(size)])
-        assert header["method"] == metaopt.REGISTRY[method].__name__
+        assert header["optimizer"]["method"] == metaopt.REGISTRY[method].__name__
         with np.load(io.BytesIO(rest[int(size):]), allow_pickle=False) as archive:
             assert all(archive[name].dtype != object for name in archive.files)
 

@@ -14,8 +14,8 @@ class Archive:
     dim : int
     overflow : {"replace", "truncate"}
         "replace" (SHADE and L-SHADE's reference code): once full, each new point overwrites a
-        uniformly chosen member. "truncate" (JADE): new points are appended (each point kept once), then randomly
-        chosen members are removed until the archive fits.
+        uniformly chosen member. "truncate" (JADE): new points are appended (each point
+        kept once), then randomly chosen members are removed until the archive fits.
     """
 
     def __init__(self, capacity, dim, overflow="replace"):

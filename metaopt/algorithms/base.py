@@ -155,11 +155,11 @@ class Optimizer:
         arguments it continues bit for bit.
         """
         attributes = {}
-        for name, value in vars(self).items():
-            if name == "_t0":
-                attributes["elapsed"] = time.perf_counter() - value
-            elif not _constructor_given(value):
-                attributes[name] = to_plain(value, f"{type(self).__name__}.{name}")
+        for name in self._state_names():
+            if name == "elapsed":
+                attributes[name] = time.perf_counter() - self._t0
+            else:
+                attributes[name] = to_plain(getattr(self, name), f"{type(self).__name__}.{name}")
         return {"method": type(self).__name__, "space": repr(self.space),
                 "attributes": attributes}
 
@@ -170,10 +170,11 @@ class Optimizer:
         if not isinstance(state, dict) or "attributes" not in state:
             raise StateError(f"{name}.load_state_dict: not an optimizer state")
         if state.get("method") != name or state.get("space") != repr(self.space):
-            raise StateError(f"the state holds a run of {state.get('method')} over "
-                             f"{state.get('space')}; this is {name} over {self.space!r}")
+            raise StateError(f"it holds a run of {state.get('method')} over "
+                             f"{state.get('space')}; this call asks for {name} over "
+                             f"{self.space!r}")
         saved = state["attributes"]
-        expected = set(self.state_dict()["attributes"])
+        expected = set(self._state_names())
         if set(saved) != expected:
             raise StateError(
                 f"the state of this {name} was written by another version of it: attributes "
@@ -184,6 +185,12 @@ class Optimizer:
                 self._t0 = time.perf_counter() - float(value)
             else:
                 setattr(self, key, from_plain(getattr(self, key), value, f"{name}.{key}"))
+
+    def _state_names(self):
+        """The attributes a state holds: all but what the constructor was given and never
+        changes; the clock as the time elapsed."""
+        return ["elapsed" if name == "_t0" else name for name, value in vars(self).items()
+                if not _constructor_given(value)]
 
     @property
     def asked(self):

@@ -178,7 +178,7 @@ class GA(Optimizer):
             u_pair = self.rng.random(m)
             if self.crossover == "uniform":
                 return KG.uniform_crossover(first, second, rate, u_pair, self.rng.random((m, d)))
-            # k distinct cut points in 1..d-1 (drawn with replacement, equal cuts cancel out)
+            # k distinct cut points in 1..d-1 (two equal cuts would exchange nothing)
             points = np.sort(np.argsort(self.rng.random((m, d - 1)), axis=1)[:, :self.k_points]
                              + 1, axis=1)
             return KG.k_point_crossover(first, second, rate, u_pair, points)

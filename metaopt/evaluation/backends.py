@@ -7,14 +7,9 @@ policy (:mod:`metaopt.evaluation.policy`) is written once over this interface.
 """
 
 import concurrent.futures as cf
+import functools
 
-__all__ = ["InProcess", "Processes", "Threads", "Dask", "make_backend", "POOL_CRASHES"]
-
-
-def _pool_crash_types():
-    from joblib.externals.loky.process_executor import TerminatedWorkerError
-
-    return (TerminatedWorkerError, cf.process.BrokenProcessPool)
+__all__ = ["InProcess", "Processes", "Threads", "Dask", "make_backend", "pool_crashes"]
 
 
 class _ExecutorBackend:
@@ -189,6 +184,11 @@ def make_backend(backend, workers, client=None, private=False):
     return Processes(workers, private=private)
 
 
-def POOL_CRASHES():
+@functools.cache
+def pool_crashes():
     """The exceptions a future raises when its worker process died."""
-    return _pool_crash_types()
+    from concurrent.futures.process import BrokenProcessPool
+
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    return (TerminatedWorkerError, BrokenProcessPool)

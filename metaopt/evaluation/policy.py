@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
-from .backends import POOL_CRASHES, make_backend
+from .backends import Dask, Processes, make_backend, pool_crashes
 from .rows import EvaluationError, Failure, evaluate_rows, evaluate_rows_with_alarm, ready
 
 __all__ = ["BatchEvaluator", "ON_ERROR", "BACKENDS"]
@@ -78,7 +78,7 @@ class BatchEvaluator:
                             f"got client={client!r}")
         self.backend = make_backend(backend, self.workers, client,
                                     private=self.timeout is not None)
-        if self.backend.__class__.__name__ in ("Processes", "Dask"):
+        if isinstance(self.backend, (Processes, Dask)):
             _check_picklable(evaluator, workers, timeout)
         self.nfail = 0
         self.last_future = None
@@ -149,7 +149,7 @@ class BatchEvaluator:
         failures = []
         crashed = []
         for (a, b), outcome in zip(chunks, outcomes):
-            if isinstance(outcome, POOL_CRASHES()):
+            if isinstance(outcome, pool_crashes()):
                 crashed.extend(range(a, b))
             elif isinstance(outcome, BaseException):
                 failures.extend(Failure.from_exception(i, outcome) for i in range(a, b))
@@ -236,7 +236,7 @@ class BatchEvaluator:
         try:
             (value,), failures = future.result()
         except Exception as exc:  # noqa: BLE001 - its worker died: run it again alone
-            if not isinstance(exc, POOL_CRASHES()):
+            if not isinstance(exc, pool_crashes()):
                 raise
             value = np.full(1, np.nan)
             failures = self._isolate_crashes(x, [0], value)
