@@ -315,3 +315,50 @@ def test_one_registration_point_feeds_exports_and_the_method_list():
     for name, cls in REGISTRY.items():
         assert getattr(metaopt, cls.__name__) is cls and cls.__name__ in metaopt.__all__
         assert f"- {name} " in metaopt.minimize.__doc__
+
+
+def test_tell_takes_the_points_it_is_given():
+    """A caller who clips what was asked gets the clipped point as best, not the asked one."""
+    opt = metaopt.DE(BOUNDS, pop_size=10, rng=0)
+    X = opt.ask()
+    repaired = np.clip(X, -1.0, 1.0)
+    opt.tell(repaired, sphere(repaired))
+    assert np.all(np.abs(opt.result().population) <= 1.0)
+    np.testing.assert_allclose(opt.result().x, repaired[np.argmin(sphere(repaired))])
+    X = opt.ask()
+    outside = X.copy()
+    outside[2, 0] = 99.0
+    with pytest.raises(ValueError, match=r"rows \[2\].*outside the space"):
+        opt.tell(outside, sphere(outside))
+    for cls in (metaopt.ILS, metaopt.Tabu):
+        other = cls(BOUNDS, rng=0, budget=1000)
+        X = other.ask()
+        changed = X.copy()
+        changed[0, 0] = 0.123456
+        with pytest.raises(ValueError, match="cannot take repaired points"):
+            other.tell(changed, sphere(changed))
+
+
+def test_tell_refuses_complex_values_and_takes_huge_ones_without_warning():
+    opt = metaopt.DE(BOUNDS, pop_size=10, rng=0)
+    X = opt.ask()
+    with pytest.raises(TypeError, match="real numbers"):
+        opt.tell(X, sphere(X) + 1j)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.tell(X, np.full(10, 1.7e308))
+    assert opt.best_fun == 1.7e308
+
+
+def test_snes_updates_with_the_noise_of_the_points_evaluated():
+    from metaopt.kernels import es as KE
+
+    opt = metaopt.SNES([(0.0, 1.0)] * 2, sigma=5.0, evaluate_mean=False, rng=0)
+    mean, sigma = opt.mean.copy(), opt.sigma.copy()
+    X = opt.ask()
+    assert np.any((X == 0.0) | (X == 1.0))  # samples were clipped to the box
+    f = sphere(X)
+    opt.tell(X, f)
+    noise = (X - mean) / sigma  # the box is the unit cube: values are unit-cube points
+    expected = mean + opt.eta_mu * sigma * (KE.nes_utilities(f) @ noise)
+    np.testing.assert_allclose(opt.mean, np.clip(expected, 0, 1))

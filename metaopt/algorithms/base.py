@@ -93,26 +93,34 @@ class Optimizer:
         return U.copy() if self.native else self.space.decode(U)
 
     def tell(self, X, fX):
-        """Report the objective values ``fX`` of the batch ``X`` from the last ``ask()``.
+        """Report the objective values ``fX`` of the points ``X``.
 
-        ``X`` may be the first ``k`` rows of that batch (a run that ends mid-batch); NaN and
-        infinite values count as +inf.
+        ``X`` is the batch of the last ``ask()`` or its first ``k`` rows (a run that ends
+        mid-batch). A row that differs from the asked point is taken as the caller's repair of
+        it (clipped, rounded, made feasible), where the algorithm can take one; it must lie in
+        the space. NaN and infinite values count as +inf.
         """
         U = self._pending
         if U is None:
             raise RuntimeError("tell() called without a pending ask()")
-        f = np.asarray(fX, dtype=float)
+        f = np.asarray(fX)
+        if f.dtype.kind not in "biuf":
+            raise TypeError(f"tell: fX must hold real numbers, got dtype {f.dtype}")
+        f = f.astype(float, copy=False)
+        X = np.asarray(X, dtype=float)
         n = len(X)
-        if f.shape != (n,) or n > U.shape[0] or n == 0:
+        if f.shape != (n,) or n > U.shape[0] or n == 0 or X.shape != (n, self.dim):
             raise ValueError(
-                f"tell: fX must have shape (k,) with 0 < k <= {U.shape[0]} matching the rows of X "
-                f"({n}), got fX of shape {f.shape}"
+                f"tell: fX must have shape (k,) and X shape (k, {self.dim}), the first k rows "
+                f"of the asked batch, 0 < k <= {U.shape[0]}; got X of shape {X.shape} and fX "
+                f"of shape {f.shape}"
             )
-        if not math.isfinite(f.sum()):  # a finite sum rules out NaN and inf in one pass
+        with np.errstate(over="ignore"):  # values near 1e308 may overflow the sum: still finite
+            finite = math.isfinite(f.sum())  # a finite sum rules out NaN and inf in one pass
+        if not finite:
             f = np.where(np.isfinite(f), f, np.inf)
+        U = self._take_repairs(U[:n], X)
         self._pending = None
-        if n < U.shape[0]:
-            U = U[:n]
         self.nfev += n
         self.nit += 1
         self._tell(U, f)
@@ -121,6 +129,29 @@ class Optimizer:
             self.best_fun = float(f[i])
             self._best_u = U[i].copy()
         self.history.append(self.nit, self.nfev, self.best_fun, time.perf_counter() - self._t0)
+
+    #: Whether told points that differ from the asked ones (a caller's repair) can replace
+    #: them; methods whose moves carry bookkeeping (tabu attributes, local-search tours) can't.
+    accepts_repairs = True
+
+    def _take_repairs(self, U, X):
+        """``U`` with the rows the caller changed replaced by the told points, encoded."""
+        changed = np.flatnonzero(np.any(X != self._values(U), axis=1))
+        if changed.size == 0:
+            return U
+        rows = changed.tolist()[:10]
+        if not self.accepts_repairs:
+            raise ValueError(f"tell: rows {rows} of X differ from the asked points; "
+                             f"{type(self).__name__} cannot take repaired points: tell the "
+                             f"points it asked for")
+        inside = np.isfinite(X[changed]).all(axis=1) & self.space.contains(X[changed])
+        if not inside.all():
+            raise ValueError(f"tell: rows {changed[~inside].tolist()[:10]} of X differ from "
+                             f"the asked points and lie outside the space")
+        U = U.copy()
+        U[changed] = X[changed] if self.native else np.clip(self.space.encode(X[changed]),
+                                                            0.0, 1.0)
+        return U
 
     # -- steady-state (asynchronous) contract -------------------------------------------------
     supports_async = False

@@ -14,7 +14,10 @@ __all__ = ["OpenAIES", "SNES"]
 
 class _GaussianES(Optimizer):
     """A Gaussian search distribution on the unit cube, given in variable units by its mean
-    ``x0`` and standard deviation ``sigma``. Samples are clipped to the bounds. With
+    ``x0`` and standard deviation ``sigma``. Samples are clipped to the bounds, and the update
+    uses the noise of the points evaluated, ``(x - mean) / sigma`` after clipping (so a narrow
+    box does not bias the step with noise that was never evaluated; likewise for points the
+    caller repaired). With
     ``evaluate_mean`` the mean itself is evaluated as the first row of every batch, so that
     the result can be the mean (which is usually better than any sample)."""
 
@@ -34,7 +37,6 @@ class _GaussianES(Optimizer):
         if not isinstance(evaluate_mean, bool):
             raise TypeError(f"evaluate_mean must be a bool, got evaluate_mean={evaluate_mean!r}")
         self.evaluate_mean = evaluate_mean
-        self._noise = None
         self._last = None  # the last batch of samples and their values
 
     @property
@@ -42,8 +44,7 @@ class _GaussianES(Optimizer):
         return self.pop_size + int(self.evaluate_mean)
 
     def _ask(self):
-        self._noise = self._sample_noise()
-        samples = np.clip(self.mean + self.sigma * self._noise, 0.0, 1.0)
+        samples = np.clip(self.mean + self.sigma * self._sample_noise(), 0.0, 1.0)
         if self.evaluate_mean:
             return np.vstack([self.mean[None, :], samples])
         return samples
@@ -54,7 +55,7 @@ class _GaussianES(Optimizer):
         k = f.shape[0]
         if k < 2:
             return  # a batch cut short by the budget: too few samples to move on
-        self._update(self._noise[:k], f)
+        self._update((U - self.mean) / self.sigma, f)
         self.mean = np.clip(self.mean, 0.0, 1.0)
         self._last = (U, f)
 

@@ -64,6 +64,8 @@ class ILS(Optimizer):
     rng, budget : as for every algorithm
     """
 
+    accepts_repairs = False
+
     def __init__(self, bounds, *, pop_size=None, distances=None, neighbors=10, max_segment=3,
                  acceptance="better", restart_after=None, patience=None, kick_bits=3,
                  step=0.2, min_step=1e-7, kick_scale=0.1, rng=None, budget=None):

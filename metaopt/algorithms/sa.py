@@ -95,6 +95,7 @@ class SA(Optimizer):
                                      else inner_moves, minimum=1)
         if self.mode == "tour":
             self.distances = check_distances(distances, self.dim)
+        self.accepts_repairs = self.mode != "tour"  # annealed tours live in the chains
         self.chains = None
         self.chain_f = None
         self.T = None

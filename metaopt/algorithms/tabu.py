@@ -42,6 +42,8 @@ class Tabu(Optimizer):
     rng, budget : as for every algorithm
     """
 
+    accepts_repairs = False
+
     def __init__(self, bounds, *, pop_size=None, tenure=None, inner_steps=None, step=0.05,
                  patience=20, distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
