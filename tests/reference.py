@@ -192,3 +192,18 @@ def k_point_crossover(first, second, rate, u_pair, points):
         odd = np.array([np.sum(points[i] <= j) % 2 == 1 for j in range(d)])
         c1[i, odd], c2[i, odd] = second[i, odd], first[i, odd]
     return c1, c2
+
+
+def region_tabu_mask(current, log_coord, log_delta, X, half):
+    """Tabu regions as points: each visited point rebuilt from the moves since, and every
+    candidate compared with every point (the O(pop x tenure x dim) definition)."""
+    points = []
+    point = current.copy()
+    for j, delta in zip(log_coord[::-1], log_delta[::-1]):
+        point = point.copy()
+        point[j] -= delta
+        points.append(point)
+    if not points:
+        return np.zeros(len(X), bool)
+    gaps = np.abs(X[:, None, :] - np.array(points)[None, :, :]).max(axis=2)
+    return (gaps < half).any(axis=1)

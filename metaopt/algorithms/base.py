@@ -283,6 +283,10 @@ class PopulationOptimizer(Optimizer):
             if pop_size is None:
                 pop_size = self.default_pop_size(self.dim)
             self.pop_size = check_int("pop_size", pop_size, minimum=min_pop_size)
+            if self.budget is not None and self.pop_size > self.budget:  # before allocating
+                raise ValueError(
+                    f"budget={self.budget} is smaller than the first population of "
+                    f"{self.pop_size} evaluations; raise the budget or pass a smaller pop_size")
             self._init_u = np.ascontiguousarray(
                 make_sampler(init, self.dim, self.rng).random(self.pop_size))
         else:

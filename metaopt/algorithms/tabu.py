@@ -77,7 +77,10 @@ class Tabu(Optimizer):
         # attribute (a bit, or a pair of values swapped) -> iteration until which it is tabu
         n_attributes = {"permutation": self.dim * self.dim, "binary": self.dim}
         self._tabu_until = np.full(n_attributes.get(self.mode, 0), -1, np.int64)
-        self._regions = []       # (point, until) for reals
+        # reals: the moves that left recently visited points (their regions are tabu)
+        self._region_coord = np.empty(0, np.int64)
+        self._region_delta = np.empty(0)
+        self._region_until = np.empty(0, np.int64)
         self._attrs = None
 
     @property
@@ -109,7 +112,7 @@ class Tabu(Optimizer):
         candidates = order[admissible[order]]  # the best admissible neighbour
         chosen = int(candidates[0]) if candidates.size else None
         if chosen is not None:
-            self._make_tabu(chosen)
+            self._make_tabu(chosen, X[chosen])
             self.current, self.current_f = X[chosen].copy(), f[chosen]
         self.iteration += 1
         self._since_best = 0 if f[:k].min() < best_before else self._since_best + 1
@@ -133,7 +136,8 @@ class Tabu(Optimizer):
             bits = self.rng.permutation(d)[:m] if m <= d else self.rng.integers(0, d, m)
             return KM.flip_bits(x, bits), bits
         moves = self.rng.permutation(2 * d)[:m] if m <= 2 * d else self.rng.integers(0, 2 * d, m)
-        return KM.compass_moves(x, moves, np.maximum(self._step, self._min_step[moves % d])), None
+        return KM.compass_moves(x, moves, np.maximum(self._step, self._min_step[moves % d])), \
+            moves % d
 
     def _tabu_mask(self, X):
         """Which candidate rows are tabu: their move attribute is, or (reals) they fall within
@@ -141,17 +145,21 @@ class Tabu(Optimizer):
         if self.mode != "real":
             told = self._attrs[: X.shape[0]]  # a batch cut short by the budget tells fewer rows
             return self._tabu_until[np.asarray(told, np.int64)] > self.iteration
-        live = [point for point, until in self._regions if until > self.iteration]
-        if not live:
-            return np.zeros(X.shape[0], dtype=bool)
-        gaps = np.abs(X[:, None, :] - np.array(live)[None, :, :]).max(axis=2)
-        return (gaps < self._step / 2).any(axis=1)
+        live = self._region_until > self.iteration
+        coord = self._attrs[: X.shape[0]]
+        delta = X[np.arange(X.shape[0]), coord] - self.current[coord]
+        return KT.region_tabu_mask(self.dim, self._region_coord[live], self._region_delta[live],
+                                   coord, delta, self._step / 2)
 
-    def _make_tabu(self, i):
+    def _make_tabu(self, i, x):
         until = self.iteration + self.tenure
-        if self.mode == "real":
-            self._regions = [(p, u) for p, u in self._regions if u > self.iteration]
-            self._regions.append((self.current.copy(), until))
+        if self.mode == "real":  # the point left now: recorded as the move that leaves it
+            live = self._region_until > self.iteration
+            j = int(self._attrs[i])
+            self._region_coord = np.append(self._region_coord[live], j)
+            self._region_delta = np.append(self._region_delta[live],
+                                           x[j] - self.current[j])
+            self._region_until = np.append(self._region_until[live], until)
         else:
             self._tabu_until[int(self._attrs[i])] = until
 

@@ -58,3 +58,44 @@ def tabu_tour_steps(distances, tour, length, neighbors, tabu_until, iteration, t
             best = min(best, length)
         iteration += 1
     return best_tour, best_len, length, iteration, evaluations
+
+
+@njit(cache=True)
+def region_tabu_mask(dim, log_coord, log_delta, cand_coord, cand_delta, half):
+    """Which compass moves land in a tabu region: within ``half`` (Chebyshev) of a point the
+    search recently left.
+
+    The regions are not stored as points: region r is the current point less the moves made
+    since it (``log_coord``/``log_delta``, oldest first), so memory is O(tenure) and a step
+    costs O(tenure x distinct coordinates moved + tenure x candidates), whatever ``dim``.
+    Candidate i moves coordinate ``cand_coord[i]`` by ``cand_delta[i]``.
+    """
+    m = cand_coord.shape[0]
+    tabu = np.zeros(m, np.bool_)
+    acc = np.zeros(dim)  # current point - region point
+    seen = np.zeros(dim, np.bool_)
+    touched = np.empty(log_coord.shape[0], np.int64)
+    n_touched = 0
+    for r in range(log_coord.shape[0] - 1, -1, -1):
+        j = log_coord[r]
+        acc[j] += log_delta[r]
+        if not seen[j]:
+            seen[j] = True
+            touched[n_touched] = j
+            n_touched += 1
+        top1, top1_at, top2 = 0.0, -1, 0.0
+        for t in range(n_touched):
+            v = abs(acc[touched[t]])
+            if v > top1:
+                top2, top1, top1_at = top1, v, touched[t]
+            elif v > top2:
+                top2 = v
+        if top2 >= half:  # two coordinates already too far: no move reaches this region
+            continue
+        for i in range(m):
+            if not tabu[i]:
+                c = cand_coord[i]
+                other = top2 if c == top1_at else top1
+                if other < half and abs(acc[c] + cand_delta[i]) < half:
+                    tabu[i] = True
+    return tabu
