@@ -3,7 +3,7 @@
 import math
 import numbers
 
-__all__ = ["check_int", "check_real", "check_choice"]
+__all__ = ["check_int", "check_real", "check_choice", "check_point"]
 
 
 def check_int(name, value, minimum=None, maximum=None, allow_none=False):
@@ -44,3 +44,21 @@ def check_choice(name, value, options):
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {tuple(options)}, got {name}={value!r}")
     return value
+
+
+def check_point(name, value, space):
+    """``value`` as a float array of shape (space.dim,) inside ``space``, or raise naming it."""
+    import numpy as np
+
+    try:
+        point = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of {space.dim} numbers, got "
+                        f"{name}={value!r}") from None
+    if point.shape != (space.dim,):
+        raise ValueError(f"{name} must have shape ({space.dim},), got shape {point.shape}")
+    if not np.all(np.isfinite(point)):
+        raise ValueError(f"{name} must be finite, got {name}={value!r}")
+    if not space.contains(point[None, :])[0]:
+        raise ValueError(f"{name} must lie in the space {space!r}, got {name}={value!r}")
+    return point

@@ -91,10 +91,7 @@ class Termination:
 
 
 def _check_target(target):
-    value = check_real("target", target) if not np.isinf(target) else None
-    if value is None:
-        raise ValueError(f"target must be finite, got target={target!r}")
-    return value
+    return check_real("target", target)
 
 
 class Checkpointer:
@@ -367,6 +364,24 @@ def _save_or_temporary(opt, run_state, checkpointer, pending):
     return checkpointer.path
 
 
+def _settings(opt):
+    """The optimizer's settings named like its constructor's arguments (scalars only)."""
+    import inspect
+
+    names = inspect.signature(type(opt).__init__).parameters
+    held = vars(opt)  # attributes only: a property (JADE's mu_F) is state that evolves
+    return {name: held[name] for name in names if name != "budget"  # the call's budget wins
+            and isinstance(held.get(name), (bool, int, float, str))}
+
+
+def _warn_replaced_settings(given, saved):
+    differ = [f"{k}={saved[k]!r} (saved) over {k}={given[k]!r}" for k in given
+              if k in saved and saved[k] != given[k]]
+    if differ:
+        warnings.warn("resume continues the saved run with its own settings: "
+                      + ", ".join(differ), UserWarning, stacklevel=4)
+
+
 def _result(opt, evaluations, success, message):
     res = opt.result(success=success, message=message)
     res.nfail = evaluations.nfail
@@ -381,7 +396,7 @@ def _callback_stops(callback, opt, evaluations):
 
 
 def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers=1,
-        backend="processes", client=None, on_error="raise", retries=2, timeout=None,
+        backend="processes", client=None, on_error="raise", retries=None, timeout=None,
         checkpoint=None, checkpoint_every=None, checkpoint_interval=None, resume=None,
         asynchronous=False, progress=False, maxiter=None, target=None, max_time=None,
         stagnation=None, stagnation_tol=0.0):
@@ -403,7 +418,8 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
     client : dask.distributed.Client or scheduler address, optional
     on_error : {"raise", "inf", "retry"}
         Failure policy; see :mod:`metaopt.evaluation`.
-    retries : int, default 2
+    retries : int, optional
+        With on_error="retry": re-evaluations of a failed individual (default 2).
     timeout : float, optional
         Seconds per evaluation (processes).
     checkpoint : path, optional
@@ -458,7 +474,9 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
         resume = None
     state = None
     if resume is not None:
+        given = _settings(optimizer)
         state = resume_optimizer(resume, optimizer)
+        _warn_replaced_settings(given, _settings(optimizer))
         optimizer.budget = budget  # this call's budget wins: a larger one continues the run
     if state is None and optimizer.batch_size > budget:
         raise ValueError(

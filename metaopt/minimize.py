@@ -12,7 +12,7 @@ __all__ = ["minimize"]
 
 def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=False,
              callback=None, init=None, *, workers=1, backend="processes", client=None,
-             on_error="raise", retries=2, timeout=None, checkpoint=None, checkpoint_every=None,
+             on_error="raise", retries=None, timeout=None, checkpoint=None, checkpoint_every=None,
              checkpoint_interval=None, resume=None, asynchronous=False, progress=False,
              maxiter=None, target=None, max_time=None, stagnation=None, stagnation_tol=0.0,
              **options):

@@ -143,9 +143,20 @@ class Result(OptimizeResult):
         if "params" in self:
             record["params"] = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
                                 for k, v in self.params.items()}
-        text = json.dumps(record, indent=2, default=str)
+        text = json.dumps(_finite_or_null(record), indent=2, default=str, allow_nan=False)
         if path is None:
             return text
         with open(path, "w") as handle:
             handle.write(text)
         return text
+
+
+def _finite_or_null(value):
+    """JSON has no inf or NaN: they are written as null (the history and fun say where)."""
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_null(v) for v in value]
+    return value

@@ -81,10 +81,11 @@ class _Sobol:
 _SAMPLER_CLASSES = {"random": _Uniform, "lhs": _LatinHypercube, "sobol": _Sobol}
 
 
-def make_sampler(kind, dim, rng):
+def make_sampler(kind, dim, rng, name="init"):
     """Return a stateful sampler object with ``random(n) -> (n, dim)`` points in [0, 1)."""
-    if kind not in _SAMPLER_CLASSES:
-        raise ValueError(f"init must be one of {SAMPLERS} or an array, got init={kind!r}")
+    if not isinstance(kind, str) or kind not in _SAMPLER_CLASSES:
+        also = " or an array" if name == "init" else ""
+        raise ValueError(f"{name} must be one of {SAMPLERS}{also}, got {name}={kind!r}")
     return _SAMPLER_CLASSES[kind](dim, rng)
 
 

@@ -145,7 +145,8 @@ def test_programming_errors_raise_at_once_under_every_policy(policy, tmp_path, m
         calls.clear()
         with pytest.raises(metaopt.EvaluationError, match="first evaluation") as info:
             metaopt.minimize(fun, BOUNDS, method="de", budget=40, pop_size=10,
-                             vectorized=vectorized, on_error=policy, retries=1)
+                             vectorized=vectorized, on_error=policy,
+                             **({"retries": 1} if policy == "retry" else {}))
         assert info.value.programming_error and info.value.checkpoint is None
         assert len(calls) <= 1  # the rest of the batch was not evaluated
     assert list(tmp_path.iterdir()) == []
@@ -215,7 +216,8 @@ def test_hanging_evaluations_time_out():
 
 @pytest.mark.parametrize("kwargs, exc, words", [
     (dict(on_error="ignore"), ValueError, "on_error must be one of"),
-    (dict(retries=-1), ValueError, "retries must be >= 0"),
+    (dict(retries=-1, on_error="retry"), ValueError, "retries must be >= 0"),
+    (dict(retries=3), ValueError, "retries=3 is for on_error='retry'"),
     (dict(timeout=0), ValueError, "timeout must be > 0"),
 ])
 def test_bad_policy_arguments(kwargs, exc, words):

@@ -362,3 +362,65 @@ def test_snes_updates_with_the_noise_of_the_points_evaluated():
     noise = (X - mean) / sigma  # the box is the unit cube: values are unit-cube points
     expected = mean + opt.eta_mu * sigma * (KE.nes_utilities(f) @ noise)
     np.testing.assert_allclose(opt.mean, np.clip(expected, 0, 1))
+
+
+def test_bad_inputs_get_clear_errors_naming_the_argument():
+    f = sphere
+    cases = [
+        (lambda: metaopt.minimize(f, metaopt.Permutation(3), method="ils", budget=50,
+                                  vectorized=True), ValueError, "at least 4 elements"),
+        (lambda: metaopt.OpenAIES(BOUNDS, betas=0.9), TypeError, "betas"),
+        (lambda: metaopt.OpenAIES(BOUNDS, betas=(0.9,)), TypeError, "betas"),
+        (lambda: metaopt.OpenAIES(BOUNDS, pop_size=np.int64(3)), ValueError, "pop_size"),
+        (lambda: metaopt.minimize(f, BOUNDS, method="de", budget=50, vectorized=True,
+                                  target="0.1"), TypeError, "target"),
+        (lambda: metaopt.RandomSearch(BOUNDS, sampler="bad"), ValueError, "sampler="),
+        (lambda: metaopt.SNES(BOUNDS, x0="abc"), TypeError, "x0"),
+        (lambda: metaopt.SNES(BOUNDS, x0=[np.nan, 0, 0]), ValueError, "x0 must be finite"),
+        (lambda: metaopt.SNES(BOUNDS, x0=[9, 0, 0]), ValueError, "x0 must lie in"),
+        (lambda: metaopt.minimize(f, BOUNDS, method="de", budget=50, vectorized=True,
+                                  retries=3), ValueError, "retries"),
+        (lambda: metaopt.minimize(f, BOUNDS, method="de", budget=50, vectorized=True,
+                                  progress="yes"), TypeError, "progress"),
+        (lambda: metaopt.minimize(f, BOUNDS, method="de", budget=50, vectorized=True,
+                                  checkpoint_every=2), ValueError, "checkpoint"),
+        (lambda: metaopt.minimize(f, BOUNDS, method="de", budget=50, vectorized=True,
+                                  backend="dask", client=42), TypeError, "client"),
+        (lambda: metaopt.RandomSearch([(0, 1)] * 21202, sampler="sobol"), ValueError, "21201"),
+    ]
+    for call, exc, words in cases:
+        with pytest.raises(exc, match=words):
+            call()
+
+
+def test_to_json_is_strict_json_and_resume_names_the_settings_it_replaces(tmp_path):
+    import json
+
+    res = metaopt.minimize(lambda X: np.full(len(X), np.inf), BOUNDS, method="de", budget=20,
+                           vectorized=True, pop_size=10, on_error="inf")
+    record = json.loads(res.to_json(), parse_constant=lambda c: pytest.fail(c))
+    assert record["fun"] is None
+    path = tmp_path / "run.ckpt"
+    metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0, vectorized=True,
+                     pop_size=10, checkpoint=path)
+    with pytest.warns(UserWarning, match=r"pop_size=10 \(saved\) over pop_size=20"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=200, rng=0, vectorized=True,
+                         pop_size=20, checkpoint=path, resume=path)
+
+
+def test_resuming_a_failed_batch_with_a_budget_below_it(tmp_path):
+    calls = []
+
+    def fails_in_second_batch(X):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("once")
+        return float(np.sum((X - 0.5) ** 2))
+
+    path = tmp_path / "run.ckpt"
+    with pytest.raises(EvaluationError):
+        metaopt.minimize(fails_in_second_batch, BOUNDS, method="de", budget=100, rng=0,
+                         pop_size=10, checkpoint=path)
+    res = metaopt.minimize(sphere, BOUNDS, method="de", budget=15, rng=0, pop_size=10,
+                           checkpoint=path, resume=path, vectorized=True)
+    assert res.nfev == 15

@@ -136,7 +136,9 @@ class Optimizer:
 
     def _take_repairs(self, U, X):
         """``U`` with the rows the caller changed replaced by the told points, encoded."""
-        changed = np.flatnonzero(np.any(X != self._values(U), axis=1))
+        asked = self._values(U)
+        changed = np.flatnonzero(np.any((X != asked) & ~(np.isnan(X) & np.isnan(asked)),
+                                        axis=1))
         if changed.size == 0:
             return U
         rows = changed.tolist()[:10]

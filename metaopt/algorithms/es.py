@@ -1,10 +1,11 @@
 """Evolution strategies that scale to thousands of weights: OpenAI-ES and SNES."""
 
 import math
+import numbers
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_int, check_point, check_real
 from ..kernels import es as KE
 from ..space import as_space
 from .base import Optimizer
@@ -28,9 +29,7 @@ class _GaussianES(Optimizer):
         if x0 is None:
             self.mean = np.full(self.dim, 0.5)
         else:
-            x0 = np.asarray(x0, dtype=float)
-            if x0.shape != (self.dim,):
-                raise ValueError(f"x0 must have shape ({self.dim},), got {x0.shape}")
+            x0 = check_point("x0", x0, self.space)
             self.mean = np.clip(self.space.encode(x0[None, :])[0], 0.0, 1.0)
         self.sigma = np.broadcast_to(check_real("sigma", sigma, 0.0, low_open=True) / width,
                                      (self.dim,)).copy()
@@ -94,11 +93,14 @@ class OpenAIES(_GaussianES):
     def __init__(self, bounds, *, pop_size=100, sigma=0.02, lr=0.01, betas=(0.9, 0.999),
                  eps=1e-8, weight_decay=0.0, x0=None, evaluate_mean=True, rng=None,
                  budget=None):
-        if isinstance(pop_size, int) and not isinstance(pop_size, bool) and pop_size % 2:
+        if isinstance(pop_size, numbers.Integral) and not isinstance(pop_size, bool) \
+                and pop_size % 2:
             raise ValueError(f"pop_size must be even (antithetic pairs), got pop_size={pop_size}")
         super().__init__(bounds, pop_size=pop_size, x0=x0, sigma=sigma,
                          evaluate_mean=evaluate_mean, rng=rng, budget=budget)
         self.lr = check_real("lr", lr, 0.0, low_open=True) / self.space.width
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2), got betas={betas!r}")
         self.beta1 = check_real("betas[0]", betas[0], 0.0, 1.0, high_open=True)
         self.beta2 = check_real("betas[1]", betas[1], 0.0, 1.0, high_open=True)
         self.eps = check_real("eps", eps, 0.0, low_open=True)

@@ -72,6 +72,10 @@ class ILS(Optimizer):
         super().__init__(bounds, rng=rng, budget=budget)
         mode = search_mode(self.space, distances, "ILS")
         self.mode = "continuous" if mode == "real" else mode
+        if self.mode in ("tour", "permutation") and self.dim < 4:
+            raise ValueError(f"ILS kicks a permutation with a double bridge, which needs at "
+                             f"least 4 elements; got {self.space!r}: enumerate its "
+                             f"{'2' if self.dim == 2 else '6'} orders, or use method='ga'")
         default_pop = 1 if self.mode == "tour" else min(2 * self.dim, 64)
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)

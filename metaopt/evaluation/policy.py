@@ -51,21 +51,24 @@ class BatchEvaluator:
         With backend="dask": a Client you made, or a scheduler address; default: the current
         Client.
     on_error : {"raise", "inf", "retry"}
-    retries : int, default 2
-        With on_error="retry": re-evaluations of a failed individual before it counts as +inf.
+    retries : int, optional
+        With on_error="retry" (only): re-evaluations of a failed individual before it counts as +inf.
     timeout : float, optional
         Seconds one evaluation may take (backend="processes"); a slower one is a failure.
     """
 
     def __init__(self, evaluator, workers=1, backend="processes", client=None, on_error="raise",
-                 retries=2, timeout=None):
+                 retries=None, timeout=None):
         self.evaluator = evaluator
         self.workers = check_int("workers", workers, minimum=-1)
         if self.workers == 0:
             raise ValueError("workers must be >= 1 or -1 (all cores), got workers=0")
         self.backend_name = check_choice("backend", backend, BACKENDS)
         self.on_error = check_choice("on_error", on_error, ON_ERROR)
-        self.retries = check_int("retries", retries, minimum=0)
+        if retries is not None and self.on_error != "retry":
+            raise ValueError(f"retries={retries!r} is for on_error='retry', got "
+                             f"on_error={on_error!r}")
+        self.retries = check_int("retries", 2 if retries is None else retries, minimum=0)
         self.timeout = check_real("timeout", timeout, 0.0, low_open=True, allow_none=True)
         if self.timeout is not None and backend != "processes":
             raise ValueError(f"timeout needs backend='processes' (a hung thread or dask task "
