@@ -186,3 +186,22 @@ def test_metaopt_imports_without_torch_and_the_bridge_says_how_to_install():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "pip install 'metaopt[torch]'" in out.stdout
+
+
+def test_torch_loss_modules_and_callables_work_as_in_a_training_loop():
+    """nn.CrossEntropyLoss() with integer labels, the idiom torch users type first."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 4)).astype(np.float32), rng.integers(0, 3, 40)
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    P = np.random.default_rng(1).normal(size=(4, 67)) * 0.3
+    expected = [float(nn.functional.cross_entropy(
+        NetworkFitness(net, "cross_entropy", (X, y)).module_with(p)(torch.as_tensor(X)).detach(),
+        torch.as_tensor(y))) for p in P]
+    for loss in (nn.CrossEntropyLoss(), nn.CrossEntropyLoss(weight=torch.ones(3)),
+                 lambda out, t: nn.functional.cross_entropy(out, t)):
+        np.testing.assert_allclose(NetworkFitness(net, loss, (X, y))(P), expected, rtol=1e-5)
+    assert NetworkFitness(net, nn.CrossEntropyLoss(), (X, y)).evaluate(P[0], "train")[
+        "accuracy"] >= 0
+    reg = NetworkFitness(nn.Linear(4, 1), nn.MSELoss(), (X, rng.normal(size=(40, 1))))
+    assert np.all(np.isfinite(reg(np.zeros((3, 5)))))

@@ -18,18 +18,44 @@ def _mse(out, y):
 
 
 def _loss_fn(loss):
-    """Per-sample losses of a population's outputs (P, B, ...) against targets (B, ...)."""
+    """Per-sample losses of a population's outputs (P, B, ...) against targets (B, ...), and
+    whether the task is classification (integer targets, accuracy reported).
+
+    Accepts our names, torch loss modules (``nn.CrossEntropyLoss()``, ``nn.MSELoss()`` use the
+    built-in fast losses when they are equivalent; any other module runs with
+    ``reduction="none"``), and any callable ``loss(outputs, targets)``, called per member.
+    """
     if loss == "cross_entropy":
         return _cross_entropy, True
     if loss == "mse":
         return _mse, False
-    if callable(loss):
-        def population_loss(out, y):
+    if isinstance(loss, nn.CrossEntropyLoss) and loss.weight is None \
+            and loss.label_smoothing == 0.0:
+        return _cross_entropy, True
+    if isinstance(loss, nn.MSELoss):
+        return _mse, False
+    if isinstance(loss, nn.modules.loss._Loss):
+        import copy
+
+        per_sample = copy.copy(loss)
+        per_sample.reduction = "none"
+
+        def module_loss(out, y):
             P, B = out.shape[0], out.shape[1]
             flat_y = y.repeat((P,) + (1,) * (y.ndim - 1))
-            return loss(out.reshape((P * B,) + tuple(out.shape[2:])), flat_y).reshape(P, B)
-        return population_loss, False
-    raise ValueError(f"loss must be 'cross_entropy', 'mse' or a callable, got loss={loss!r}")
+            values = per_sample(out.reshape((P * B,) + tuple(out.shape[2:])), flat_y)
+            return values.reshape(P, B, -1).mean(dim=-1)
+        return module_loss, isinstance(loss, (nn.CrossEntropyLoss, nn.NLLLoss))
+    if callable(loss):
+        def member_loss(out, y):
+            rows = [torch.as_tensor(loss(out[p], y), dtype=out.dtype, device=out.device)
+                    for p in range(out.shape[0])]
+            # a per-sample (B,) value or a scalar per member, as the callable returns it
+            return torch.stack([r.reshape(-1).expand(out.shape[1]) if r.numel() == 1
+                                else r.reshape(out.shape[1], -1).mean(dim=-1) for r in rows])
+        return member_loss, False
+    raise ValueError(f"loss must be 'cross_entropy', 'mse', a torch loss module or a callable "
+                     f"loss(outputs, targets), got loss={loss!r}")
 
 
 class NetworkFitness:
@@ -49,7 +75,10 @@ class NetworkFitness:
     ----------
     module : torch.nn.Module
         Its own parameters are the initialisation; they are not changed.
-    loss : "cross_entropy", "mse" or callable(outputs, targets) -> (B,) per-sample losses
+    loss : "cross_entropy", "mse", a torch loss module, or callable(outputs, targets)
+        A module such as ``nn.CrossEntropyLoss()`` (integer class labels) or ``nn.MSELoss()``
+        works as in a training loop; a callable gets one member's outputs (B, ...) and the
+        targets and returns a scalar or per-sample losses.
     data : (X, y) or dict with "train" (and "test") pairs of arrays or tensors
     device : str or torch.device, optional
     batch_size : int, optional
@@ -91,7 +120,7 @@ class NetworkFitness:
         y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y, device=self.device)
         if self.classification:
             y = y.long()
-        else:
+        elif torch.is_floating_point(y):  # integer targets keep their dtype
             y = y.to(self.layout.dtype)
         return X, y
 
