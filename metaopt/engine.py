@@ -460,7 +460,7 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
         raise TypeError(f"callback must be callable, got callback={callback!r}")
     if not isinstance(asynchronous, bool):
         raise TypeError(f"asynchronous must be a bool, got asynchronous={asynchronous!r}")
-    if progress not in (True, False, None):
+    if not (progress is None or isinstance(progress, (bool, np.bool_))):
         raise TypeError(f"progress must be True, False or None, got progress={progress!r}")
     if checkpoint is None and (checkpoint_every is not None or checkpoint_interval is not None):
         raise ValueError("checkpoint_every and checkpoint_interval need checkpoint= (a path)")
@@ -494,6 +494,6 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
         if backend == "dask" or timeout is not None:
             raise ValueError("asynchronous mode runs on processes or threads, without timeout")
         return drive_async(optimizer, evaluations, termination, callback, checkpointer, state)
-    bar = None if progress is False else Progress(termination.budget, progress,
-                                                   type(optimizer).__name__)
+    quiet = progress is not None and not progress
+    bar = None if quiet else Progress(termination.budget, progress, type(optimizer).__name__)
     return drive(optimizer, evaluations, termination, callback, checkpointer, state, bar)

@@ -105,10 +105,13 @@ class Optimizer:
             raise RuntimeError("tell() called without a pending ask()")
         f = np.asarray(fX)
         if f.dtype.kind not in "biuf":
-            raise TypeError(f"tell: fX must hold real numbers, got dtype {f.dtype}")
+            raise TypeError(f"tell: fX must hold real numbers, got fX={fX!r:.80}")
         f = f.astype(float, copy=False)
-        X = np.asarray(X, dtype=float)
-        n = len(X)
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"tell: X must be an array of points, got X={X!r:.80}") from None
+        n = len(X) if X.ndim else 0
         if f.shape != (n,) or n > U.shape[0] or n == 0 or X.shape != (n, self.dim):
             raise ValueError(
                 f"tell: fX must have shape (k,) and X shape (k, {self.dim}), the first k rows "

@@ -82,9 +82,10 @@ class GA(Optimizer):
         default_cx, default_mut = DEFAULTS[self.genome]
         if self.genome == "permutation" and distances is not None:
             default_mut = "2opt"  # with a distance matrix the memetic variant is the default
-        self.crossover = check_choice("crossover", crossover or default_cx,
+        self.crossover = check_choice("crossover", default_cx if crossover is None else crossover,
                                       CROSSOVERS[self.genome])
-        self.mutation = check_choice("mutation", mutation or default_mut, MUTATIONS[self.genome])
+        self.mutation = check_choice("mutation", default_mut if mutation is None else mutation,
+                                     MUTATIONS[self.genome])
         self.pop_size = check_int("pop_size", pop_size, minimum=4)
         self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
         default_rate = 0.3 if self.genome == "permutation" else 1.0 / self.dim

@@ -31,7 +31,7 @@ class RandomSearch(Optimizer):
     def __init__(self, bounds, *, pop_size=64, sampler=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         self.pop_size = check_int("pop_size", pop_size, minimum=1)
-        self.sampler_kind = sampler or self.sampler_kind
+        self.sampler_kind = self.sampler_kind if sampler is None else sampler
         self._sampler = make_sampler(self.sampler_kind, self.dim, self.rng, "sampler")
         self._elite_u = np.empty((0, self.dim))
         self._elite_f = np.empty(0)
