@@ -214,3 +214,46 @@ def test_resume_with_a_budget_below_the_spent_one(good):
     with pytest.raises(ValueError, match="below the 100 evaluations"):
         metaopt.minimize(sphere, BOUNDS, method="de", budget=50, vectorized=True, pop_size=10,
                          resume=good)
+
+
+def _kill_when(proc, path, nfev_at_least, deadline=60.0):
+    """SIGKILL ``proc`` once its checkpoint holds ``nfev_at_least`` evaluations (or when it
+    ends by itself first). Returns True if it was killed."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            if load_checkpoint(path)["optimizer"]["attributes"]["nfev"] >= nfev_at_least:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=30)
+                return True
+        except CheckpointError:
+            pass  # not written yet
+        time.sleep(0.01)
+    proc.wait(timeout=deadline)
+    return False
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_run(
+        method, tmp_path):
+    """Killed twice mid-run at random points, then run to the end, then run once more after
+    its final save: identical x, fun, nfev and history to a run never interrupted."""
+    import json
+
+    from . import kill_job
+
+    path, out = tmp_path / "job.ckpt", tmp_path / "out.json"
+    command = [sys.executable, "-m", "tests.kill_job", method, str(path), str(out)]
+    rng = np.random.default_rng(sorted(REGISTRY).index(method))
+    kills = sorted(rng.uniform(0.1, 0.9, 2) * kill_job.BUDGET)
+    killed = 0
+    for at in [*kills, None, None]:  # two kills, a run to the end, a rerun after the end
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        if at is None:
+            assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
+        else:
+            killed += _kill_when(proc, path, at)
+    assert killed >= 1  # at least one kill landed mid-run
+    expected = kill_job.record(kill_job.solve(method, kill_job.sphere))
+    assert json.loads(out.read_text()) == expected
