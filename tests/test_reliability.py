@@ -424,3 +424,39 @@ def test_resuming_a_failed_batch_with_a_budget_below_it(tmp_path):
     res = metaopt.minimize(sphere, BOUNDS, method="de", budget=15, rng=0, pop_size=10,
                            checkpoint=path, resume=path, vectorized=True)
     assert res.nfev == 15
+
+
+def test_ctrl_c_saves_every_finished_evaluation_and_resume_runs_only_the_rest(tmp_path):
+    path = tmp_path / "run.ckpt"
+    calls = []
+
+    def interrupted_at_15(x):
+        calls.append(1)
+        if len(calls) == 15:
+            raise KeyboardInterrupt
+        return float(np.sum((x - 0.5) ** 2))
+
+    kw = dict(method="de", budget=60, rng=0, pop_size=10, checkpoint=path)
+    with pytest.raises(KeyboardInterrupt):
+        metaopt.minimize(interrupted_at_15, BOUNDS, **kw)
+    pending = load_checkpoint(path)["pending"]
+    assert pending["done"].sum() == 4  # rows 0-3 of the second batch finished
+    calls.clear()
+    resumed = metaopt.minimize(lambda x: calls.append(1) or float(np.sum((x - 0.5) ** 2)),
+                               BOUNDS, resume=path, **kw)
+    assert len(calls) == 60 - 14  # the 6 missing rows of that batch, then the rest
+    straight = metaopt.minimize(lambda x: float(np.sum((x - 0.5) ** 2)), BOUNDS,
+                                **{**kw, "checkpoint": None})
+    assert resumed.fun == straight.fun and resumed.nfev == 60
+
+
+def _exits_rarely(x):
+    if x[0] > 4.2:
+        os._exit(1)
+    return float(np.sum((x - 0.5) ** 2))
+
+
+def test_asynchronous_runs_survive_a_dying_worker():
+    res = metaopt.minimize(_exits_rarely, BOUNDS, method="de", budget=60, rng=0,
+                           pop_size=16, workers=2, asynchronous=True, on_error="inf")
+    assert res.nfev == 60 and res.nfail > 0 and np.isfinite(res.fun)

@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
-from .backends import Dask, Processes, make_backend, pool_crashes
+from .backends import Dask, InProcess, Processes, make_backend, pool_crashes
 from .rows import EvaluationError, Failure, evaluate_rows, evaluate_rows_with_alarm, ready
 
 __all__ = ["BatchEvaluator", "ON_ERROR", "BACKENDS"]
@@ -131,10 +131,17 @@ class BatchEvaluator:
         if rows.size == 0:
             return []
         sub = X[rows]
-        if self.timeout is not None:
-            values, failures = self._with_timeout(sub)
-        else:
-            values, failures = self._in_chunks(sub, isolate)
+        try:
+            if self.timeout is not None:
+                values, failures = self._with_timeout(sub)
+            else:
+                values, failures = self._in_chunks(sub, isolate)
+        except KeyboardInterrupt as interrupt:  # keep what finished, in the batch's rows
+            finished = getattr(interrupt, "values", None)
+            if finished is not None and len(finished) == len(rows):
+                out[rows] = finished
+            interrupt.values = out
+            raise
         out[rows] = values
         for failure in failures:
             failure.row = int(rows[failure.row])
@@ -143,7 +150,8 @@ class BatchEvaluator:
     def _in_chunks(self, X, isolate=True):
         n = X.shape[0]
         per_worker = 1 if self.evaluator.mode != "scalar" else 2  # balance uneven costs
-        n_chunks = max(1, min(n, self.capacity * per_worker))
+        n_chunks = 1 if isinstance(self.backend, InProcess) else \
+            max(1, min(n, self.capacity * per_worker))
         edges = np.linspace(0, n, n_chunks + 1).astype(int)
         chunks = [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
         outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], isolate)
