@@ -49,7 +49,7 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
         A tqdm progress bar (best value, evaluations per second, ETA) on runs longer than a
         second; None: only when stderr is a terminal.
     maxiter, target, max_time, stagnation, stagnation_tol
-        Further stopping rules; see :class:`metaopt.engine.Termination`.
+        Further stopping rules; see :class:`metaopt.termination.Termination`.
     **options
         Passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
 

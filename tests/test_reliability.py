@@ -23,7 +23,7 @@ def sphere(X):
 
 
 def test_engine_and_checkpoint_use_no_private_attribute_of_another_object():
-    for name in ("engine.py", "checkpoint.py"):
+    for name in ("engine.py", "checkpoint.py", "checkpointer.py", "termination.py"):
         tree = ast.parse((ROOT / "metaopt" / name).read_text())
         private = [
             (node.lineno, node.attr) for node in ast.walk(tree)

@@ -134,6 +134,12 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
         pieces.append(_train_chunk(population, OPTIMIZERS[optimizer](**hp),
                                    X0[members_here], order[members_here], train, val, loss_fn,
                                    steps, eval_every, pbt, gen))
+    forward = P * steps * batch_size + P * (train[0].shape[0] + val[0].shape[0])
+    return _joined(pieces, P, classification, int(forward), time.perf_counter() - started)
+
+
+def _joined(pieces, P, classification, forward_passes, seconds):
+    """One TrainResult from the results of the member chunks, in member order."""
     joined = {k: (np.concatenate([p[k] for p in pieces]) if pieces[0][k] is not None else None)
               for k in ("train_loss", "val_loss", "train_acc", "val_acc")}
     params = {k: torch.cat([p["params"][k] for p in pieces]) for k in pieces[0]["params"]}
@@ -141,7 +147,6 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
     for key in ("train_loss", "val_loss"):
         history[key] = np.concatenate([p["history"][key] for p in pieces], axis=1) \
             if len(history["step"]) else np.empty((0, P))
-    forward = P * steps * batch_size + P * (train[0].shape[0] + val[0].shape[0])
     return TrainResult(
         params=params, train_loss=joined["train_loss"], val_loss=joined["val_loss"],
         train_accuracy=joined["train_acc"] if classification else None,
@@ -149,8 +154,8 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
         hparams={k: np.concatenate([p["hparams"][k] for p in pieces])
                  for k in pieces[0]["hparams"]},
         history={k: np.asarray(v) for k, v in history.items()},
-        hparam_history=pieces[0]["hparam_history"], forward_passes=int(forward),
-        seconds=time.perf_counter() - started)
+        hparam_history=pieces[0]["hparam_history"], forward_passes=forward_passes,
+        seconds=seconds)
 
 
 def _default_chunk(layout, batch_size, device):
