@@ -16,7 +16,8 @@ import argparse
 import pathlib
 import time
 
-from problems.comparison import GRADIENT, compare, plot_comparison, table
+from metaopt.torch.training.comparison import GRADIENT, compare, plot_comparison, table
+from problems.registry import classification_data
 
 
 def main():
@@ -28,7 +29,8 @@ def main():
     parser.add_argument("--free", nargs="+", default=["openai_es", "snes", "ga", "de"])
     args = parser.parse_args()
     t0 = time.perf_counter()
-    rows = compare("digits", args.gradient, args.free, args.seconds, args.passes)
+    rows = compare(classification_data("digits"), args.gradient, args.free, args.seconds,
+                   args.passes)
     print(f"MLP 64-32-10 on digits; budget {args.seconds:g} s or {args.passes:.3g} forward "
           f"passes, whichever first")
     print("\n".join(table(rows)))

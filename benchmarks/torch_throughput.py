@@ -23,7 +23,7 @@ from torch import nn
 
 from metaopt.torch import NetworkFitness
 from metaopt.torch.fitness import flops_per_sample
-from metaopt.torch.train import batch_train
+from metaopt.torch import batch_train
 
 
 def timed(fn, repeats, device):

@@ -13,7 +13,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def metaopt(*args, timeout=300):
-    out = subprocess.run([sys.executable, "-m", "problems.cli", *args], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "metaopt", *args], cwd=ROOT,
                          capture_output=True, text=True, timeout=timeout)
     assert out.returncode == 0, out.stderr
     return out.stdout
@@ -47,7 +47,7 @@ def test_run_tsp_binary_and_a_users_objective(tmp_path):
                                         "5000", "--quiet")
     module = tmp_path / "my_objective.py"
     module.write_text("import numpy as np\ndef f(x):\n    return float(np.sum((x - 1) ** 2))\n")
-    out = subprocess.run([sys.executable, "-m", "problems.cli", "run", "my_objective:f",
+    out = subprocess.run([sys.executable, "-m", "metaopt", "run", "my_objective:f",
                           "--dim", "3", "--bounds", "-4", "4", "--method", "de", "--budget",
                           "3000", "--quiet"], cwd=ROOT, capture_output=True, text=True,
                          env={**__import__("os").environ, "PYTHONPATH": str(tmp_path)},
@@ -92,6 +92,23 @@ def test_lr_search(tmp_path):
 def test_list_and_bad_input():
     text = metaopt("list")
     assert "lshade" in text and "berlin52" in text and "knapsack" in text
-    bad = subprocess.run([sys.executable, "-m", "problems.cli", "run", "nowhere"], cwd=ROOT,
+    bad = subprocess.run([sys.executable, "-m", "metaopt", "run", "nowhere"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "unknown problem 'nowhere'" in bad.stderr
+
+
+def test_module_function_is_found_in_the_users_own_folder(tmp_path):
+    """`metaopt run mymodule:objective` next to mymodule.py, as the README says."""
+    (tmp_path / "mymodule.py").write_text(
+        "def objective(x):\n    return float(sum((v - 1.0) ** 2 for v in x))\n")
+    out = subprocess.run([sys.executable, "-m", "metaopt", "run", "mymodule:objective",
+                          "--dim", "2", "--method", "de", "--budget", "400", "--quiet"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "best value" in out.stdout
+
+
+def test_the_engine_never_imports_the_workloads():
+    code = ("import sys, metaopt, metaopt.cli; "
+            "assert not any(m == 'problems' or m.startswith('problems.') for m in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)

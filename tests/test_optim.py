@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
-import metaopt.torch.optim as O  # noqa: E402
+import metaopt.torch.training.optim as O  # noqa: E402
 
 P, STEPS = 3, 100
 

@@ -32,7 +32,7 @@ def test_each_member_equals_its_own_torch_optim_run():
     result = batch_train(mlp(), data, "sgd", {"lr": lrs, "momentum": [0.0, 0.5, 0.9]},
                          steps=40, batch_size=16, rng=3)
     # Replay member i's minibatch order with torch.optim.SGD on its own module.
-    from metaopt.torch.train import _minibatch_order
+    from metaopt.torch.training.train import _minibatch_order
 
     order = _minibatch_order(np.random.default_rng(3), 200, 3, 40, 16)
     X = torch.as_tensor(data["train"][0], dtype=torch.float32)

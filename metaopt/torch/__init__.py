@@ -1,7 +1,10 @@
-"""The PyTorch bridge: flat and stacked network parameters, whole-population evaluation.
+"""The PyTorch bridge: flat and stacked network parameters, whole-population evaluation
+(here), and training a population of networks at once (:mod:`metaopt.torch.training`).
 
 Needs PyTorch (``pip install "metaopt[torch]"``); the rest of metaopt does not.
 """
+
+import sys
 
 try:
     import torch  # noqa: F401  (fail early, with the install hint)
@@ -14,10 +17,9 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
 from .fitness import NetworkFitness
 from .params import ParameterLayout, default_device
 from .population import PopulationModule
-from .search import LearningRateSearch
-from .train import PBT, TrainResult, batch_train
+from .training import PBT, LearningRateSearch, TrainResult, batch_train, optim
 
-from . import optim  # noqa: E402  (the functional optimizers, as metaopt.torch.optim)
+sys.modules[f"{__name__}.optim"] = optim  # `import metaopt.torch.optim` keeps working
 
 __all__ = ["NetworkFitness", "ParameterLayout", "PopulationModule", "default_device",
            "batch_train", "TrainResult", "PBT", "LearningRateSearch", "optim"]

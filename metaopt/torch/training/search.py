@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..space import Space
+from ...space import Space
 from .optim import cosine, one_cycle, step_decay
 from .train import batch_train
 

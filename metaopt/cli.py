@@ -1,7 +1,8 @@
-"""The ``metaopt`` command line: run, compare, nn, lr-search, list.
+"""The ``metaopt`` command line (``metaopt ...`` or ``python -m metaopt ...``): run, compare,
+nn, lr-search, list.
 
-It lives beside the workloads (``problems``) because it runs them; the engine (``metaopt``)
-never imports this package.
+Named workloads come from the ``problems`` package, imported only when a name asks for one;
+``module:function`` is looked up from the current folder first.
 
     metaopt run rastrigin --method lshade --dim 10 --budget 100000 --rng 0 --out out
     metaopt run berlin52 --method ils --budget 2000
@@ -16,6 +17,7 @@ import argparse
 import csv
 import importlib
 import json
+import os
 import pathlib
 import sys
 import time
@@ -23,84 +25,37 @@ import time
 import numpy as np
 
 import metaopt
-from metaopt import REGISTRY, Binary, Permutation
-
-from .binary import DeceptiveTrap, OneMax, make_knapsack
-from .functions import FUNCTIONS, make_function
-from .tsp import load_tsplib, tsplib_instances
-
-NEURAL = ("digits", "wine", "breast_cancer", "spirals", "parity", "sine", "cartpole")
+from metaopt import REGISTRY
 
 
 # -- problems -----------------------------------------------------------------------------------
-class Problem:
-    """What a run needs: the objective, its space or bounds, and what is known about it."""
+class _Objective:
+    """A user's ``module:function`` as the verbs use a workload."""
 
-    def __init__(self, name, fun, bounds, vectorized, optimum=None, options=None, report=None):
+    def __init__(self, name, fun, bounds, vectorized):
         self.name, self.fun, self.bounds, self.vectorized = name, fun, bounds, vectorized
-        self.optimum, self.options, self.report = optimum, options or {}, report
+        self.optimum, self.options, self.report = None, {}, None
 
 
 def resolve(name, dim=10, rng=0, bounds=None, vectorized=False):
-    """A problem by name: a test function, a TSPLIB instance, knapsack[-N], onemax[-N],
-    trap[-N], a neural task, or ``module:function`` (a user's objective)."""
-    if name in FUNCTIONS:
-        f = make_function(name, dim, rng=rng, shift=True)
-        return Problem(f"{name} (d={dim}, shifted)", f, f.bounds, True, f.f_opt)
-    if name in tsplib_instances():
-        tsp = load_tsplib(name)
-        return Problem(f"TSPLIB {name} ({tsp.n} cities)", tsp, Permutation(tsp.n), True,
-                       tsp.optimum)
-    base, _, size = name.partition("-")
-    if base in ("knapsack", "onemax", "trap"):
-        n = int(size) if size else 50
-        problem = {"knapsack": lambda: make_knapsack(n, rng=rng, correlation="strong"),
-                   "onemax": lambda: OneMax(n),
-                   "trap": lambda: DeceptiveTrap(n - n % 5 or 5)}[base]()
-        return Problem(f"{base} (n={problem.n})", problem, Binary(problem.n), True,
-                       problem.optimum)
-    if name in NEURAL:
-        return _neural(name, rng)
+    """A problem by name: ``module:function`` (a user's objective, found from the current
+    folder first) or a named workload of ``problems``."""
     if ":" in name:
         module, _, attr = name.partition(":")
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())  # as `python -m` does: the user's own folder
         try:
             fun = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:
             raise SystemExit(f"cannot load the objective {name!r}: {exc}") from None
         box = [(bounds[0], bounds[1])] * dim if bounds else [(-5.0, 5.0)] * dim
-        return Problem(name, fun, box, vectorized)
-    raise SystemExit(f"unknown problem {name!r}; see `metaopt list`")
+        return _Objective(name, fun, box, vectorized)
+    from problems.registry import resolve as named
 
-
-def _neural(name, rng):
     try:
-        from metaopt.torch import NetworkFitness
-
-        from .comparison import network_for
-        from .neural import TASKS, CartPoleFitness
-    except ImportError as exc:
-        raise SystemExit(f"{name} needs the torch extra: pip install 'metaopt[torch]' ({exc})")
-    import torch
-    from torch import nn
-
-    if name == "cartpole":
-        torch.manual_seed(rng)
-        fit = CartPoleFitness(nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)),
-                              episodes=10)
-        return Problem("CartPole-v1 policy (4-8-2)", fit, fit.bounds(2.0), True, -500.0,
-                       {"snes": {"sigma": 0.5}})
-    data = TASKS[name](rng)
-    if name == "sine":
-        torch.manual_seed(rng)
-        module = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1))
-        fit = NetworkFitness(module, "mse", data)
-    else:
-        fit = NetworkFitness(network_for(data), "cross_entropy", data, batch_size=256)
-    start = {"openai_es": {"x0": fit.x0, "sigma": 0.05, "lr": 0.03},
-             "snes": {"x0": fit.x0, "sigma": 0.1}}
-    return Problem(f"{name} MLP ({fit.dim} weights)", fit, fit.bounds(), True, None, start,
-                   report=lambda x: fit.evaluate(x, "test"))
-
+        return named(name, dim, rng)
+    except KeyError:
+        raise SystemExit(f"unknown problem {name!r}; see `metaopt list`") from None
 
 # -- output -----------------------------------------------------------------------------------
 def _pyplot():
@@ -245,13 +200,19 @@ def cmd_compare(args):
 
 
 def cmd_nn(args):
-    from .comparison import compare, plot_comparison, table
+    from problems.registry import classification_data
+
+    try:
+        from metaopt.torch.training.comparison import compare, plot_comparison, table
+    except ImportError as exc:
+        raise SystemExit(f"nn needs the torch extra: pip install 'metaopt[torch]' ({exc})")
 
     gradient = [m for m in args.against.split(",") if m]
     free = [m for m in args.methods.split(",") if m]
     print(f"{args.task}: gradient optimizers {gradient} against gradient-free {free}; "
           f"{args.seconds:g} s or {args.passes:.3g} forward passes each")
-    rows = compare(args.task, gradient, free, args.seconds, args.passes, args.rng)
+    rows = compare(classification_data(args.task, args.rng), gradient, free, args.seconds,
+                   args.passes)
     print("\n".join(table(rows)))
     if args.out:
         out = pathlib.Path(args.out)
@@ -273,15 +234,13 @@ def cmd_nn(args):
 
 def cmd_lr_search(args):
     try:
-        from metaopt.torch import LearningRateSearch
-
-        from .comparison import network_for
-        from .neural import TASKS
+        from metaopt.torch.training import LearningRateSearch, network_for
+        from problems.registry import classification_data
     except ImportError as exc:
         raise SystemExit(f"lr-search needs the torch extra: pip install 'metaopt[torch]' ({exc})")
     from metaopt import Real, Space
 
-    data = TASKS[args.task](args.rng)
+    data = classification_data(args.task, args.rng)
     space = Space({"lr": Real(args.lr_min, args.lr_max, log=True)})
     search = LearningRateSearch(network_for(data), {"train": data["train"]}, space,
                                 optimizer=args.optimizer, steps=args.steps,
@@ -327,10 +286,10 @@ def cmd_list(args):
     for name, cls in REGISTRY.items():
         print(f"  {name:<10} {cls.__name__:<22} {', '.join(cls.supports)}")
     print("\nproblems:")
-    print(f"  functions  {', '.join(FUNCTIONS)}  (--dim D; shifted, seeded by --rng)")
-    print(f"  TSPLIB     {', '.join(tsplib_instances())}")
-    print("  binary     knapsack[-N], onemax[-N], trap[-N]")
-    print(f"  neural     {', '.join(NEURAL)}  (torch extra)")
+    from problems.registry import listing
+
+    for line in listing():
+        print(f"  {line}")
     print("  yours      module:function  (--dim D --bounds LOW HIGH [--vectorized])")
     return 0
 

@@ -7,11 +7,11 @@ import numpy as np
 import torch
 from torch import nn
 
-import metaopt
-from metaopt import Real, Space
-from metaopt.torch import LearningRateSearch, NetworkFitness, batch_train
-
-from .neural import TASKS
+from ...minimize import minimize
+from ...space import Real, Space
+from ..fitness import NetworkFitness
+from .search import LearningRateSearch
+from .train import batch_train
 
 __all__ = ["GRADIENT", "FREE", "network_for", "compare", "plot_comparison"]
 
@@ -32,9 +32,10 @@ BATCH, EVAL_BATCH = 64, 256
 def network_for(data, hidden=32, seed=0):
     """An MLP in -> hidden -> classes for a classification task's data."""
     X, y = data["train"]
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(X.shape[1], hidden), nn.ReLU(),
-                         nn.Linear(hidden, int(np.max(y)) + 1))
+    with torch.random.fork_rng(devices=[]):  # torch's layer init takes no generator
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Linear(X.shape[1], hidden), nn.ReLU(),
+                             nn.Linear(hidden, int(np.max(y)) + 1))
 
 
 def _tune_lr(name, data):
@@ -42,7 +43,7 @@ def _tune_lr(name, data):
     search = LearningRateSearch(network_for(data), {"train": data["train"]},
                                 Space({"lr": Real(1e-4, 3.0, log=True)}), optimizer=optimizer,
                                 fixed=fixed, steps=150, batch_size=BATCH)
-    res = metaopt.minimize(search, search.space, method="de", vectorized=True, pop_size=8,
+    res = minimize(search, search.space, method="de", vectorized=True, pop_size=8,
                            budget=16, rng=0)
     return res.params["lr"]
 
@@ -79,7 +80,7 @@ def _run_free(method, data, seconds, passes):
         marks.append((r.nfev, time.perf_counter() - start, r.x.copy()))
 
     per_eval = fit.batch_size or len(data["train"][1])
-    res = metaopt.minimize(fit, fit.bounds(), method=method,
+    res = minimize(fit, fit.bounds(), method=method,
                            budget=max(1000, int(passes // per_eval)), rng=0, vectorized=True,
                            max_time=seconds, callback=record, **options)
     elapsed = time.perf_counter() - start
@@ -92,9 +93,8 @@ def _run_free(method, data, seconds, passes):
                 passes=res.nfev * per_eval, curve=curve)
 
 
-def compare(task="digits", gradient=tuple(GRADIENT), free=tuple(FREE), seconds=8.0,
-            passes=50e6, rng=0):
-    """Train the task's MLP with each gradient optimizer (learning rate from a small DE search
+def compare(data, gradient=tuple(GRADIENT), free=tuple(FREE), seconds=8.0, passes=50e6):
+    """Train an MLP for the classification ``data`` ({"train": (X, y), "test": (X, y)}) with each gradient optimizer (learning rate from a small DE search
     first, minibatches of 64) and each gradient-free method (minibatch loss of 256 samples),
     each until ``seconds`` or ``passes`` per-sample forward passes, whichever comes first.
 
@@ -105,10 +105,8 @@ def compare(task="digits", gradient=tuple(GRADIENT), free=tuple(FREE), seconds=8
     if unknown:
         raise ValueError(f"unknown methods {unknown}; gradient: {sorted(GRADIENT)}, "
                          f"gradient-free: {sorted(FREE)}")
-    if task not in TASKS or task == "sine":
-        raise ValueError(f"task must be a classification task, one of "
-                         f"{sorted(set(TASKS) - {'sine'})}, got {task!r}")
-    data = TASKS[task](rng)
+    if not isinstance(data, dict) or "train" not in data or "test" not in data:
+        raise ValueError("data must be a dict with 'train' and 'test' (X, y) pairs")
     rows = {}
     for name in gradient:
         rows[name] = _run_gradient(name, data, seconds, passes)

@@ -8,11 +8,11 @@ import numpy as np
 import torch
 from torch.func import functional_call, grad_and_value, vmap
 
-from ..rng import as_generator
-from .fitness import _loss_fn
+from ...rng import as_generator
+from ..losses import population_loss
+from ..params import default_device
+from ..population import PopulationModule
 from .optim import OPTIMIZERS, Schedule
-from .params import default_device
-from .population import PopulationModule
 
 __all__ = ["batch_train", "TrainResult", "PBT"]
 
@@ -115,7 +115,7 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
             raise ValueError(f"{name} must be a positive int, got {name}={value!r}")
     population = PopulationModule(module, device)
     layout = population.layout
-    loss_fn, classification = _loss_fn(loss)
+    loss_fn, classification = population_loss(loss)
     train = _tensors(data["train"], layout.dtype, device, classification)
     val = _tensors(data.get("val", data.get("test")), layout.dtype, device, classification)
     X0 = _initial_vectors(population.module, layout, P, init, gen)

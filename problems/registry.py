@@ -1,0 +1,95 @@
+"""Workloads by name, as the command line and the benchmarks ask for them."""
+
+from metaopt import Binary, Permutation
+
+from .binary import DeceptiveTrap, OneMax, make_knapsack
+from .functions import FUNCTIONS, make_function
+from .tsp import load_tsplib, tsplib_instances
+
+__all__ = ["Problem", "resolve", "listing", "classification_data", "NEURAL"]
+
+NEURAL = ("digits", "wine", "breast_cancer", "spirals", "parity", "sine", "cartpole")
+
+
+# -- problems -----------------------------------------------------------------------------------
+class Problem:
+    """What a run needs: the objective, its space or bounds, and what is known about it."""
+
+    def __init__(self, name, fun, bounds, vectorized, optimum=None, options=None, report=None):
+        self.name, self.fun, self.bounds, self.vectorized = name, fun, bounds, vectorized
+        self.optimum, self.options, self.report = optimum, options or {}, report
+
+
+def resolve(name, dim=10, rng=0):
+    """A workload by name: a test function, a TSPLIB instance, knapsack[-N], onemax[-N],
+    trap[-N] or a neural task; KeyError for any other name."""
+    if name in FUNCTIONS:
+        f = make_function(name, dim, rng=rng, shift=True)
+        return Problem(f"{name} (d={dim}, shifted)", f, f.bounds, True, f.f_opt)
+    if name in tsplib_instances():
+        tsp = load_tsplib(name)
+        return Problem(f"TSPLIB {name} ({tsp.n} cities)", tsp, Permutation(tsp.n), True,
+                       tsp.optimum)
+    base, _, size = name.partition("-")
+    if base in ("knapsack", "onemax", "trap"):
+        n = int(size) if size else 50
+        problem = {"knapsack": lambda: make_knapsack(n, rng=rng, correlation="strong"),
+                   "onemax": lambda: OneMax(n),
+                   "trap": lambda: DeceptiveTrap(n - n % 5 or 5)}[base]()
+        return Problem(f"{base} (n={problem.n})", problem, Binary(problem.n), True,
+                       problem.optimum)
+    if name in NEURAL:
+        return _neural(name, rng)
+    raise KeyError(name)
+
+
+def _neural(name, rng):
+    try:
+        from metaopt.torch import NetworkFitness
+        from metaopt.torch.training import network_for
+
+        from .neural import TASKS, CartPoleFitness
+    except ImportError as exc:
+        raise SystemExit(f"{name} needs the torch extra: pip install 'metaopt[torch]' ({exc})")
+    import torch
+    from torch import nn
+
+    if name == "cartpole":
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(rng)
+            policy = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+        fit = CartPoleFitness(policy, episodes=10)
+        return Problem("CartPole-v1 policy (4-8-2)", fit, fit.bounds(2.0), True, -500.0,
+                       {"snes": {"sigma": 0.5}})
+    data = TASKS[name](rng)
+    if name == "sine":
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(rng)
+            module = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1))
+        fit = NetworkFitness(module, "mse", data)
+    else:
+        fit = NetworkFitness(network_for(data), "cross_entropy", data, batch_size=256)
+    start = {"openai_es": {"x0": fit.x0, "sigma": 0.05, "lr": 0.03},
+             "snes": {"x0": fit.x0, "sigma": 0.1}}
+    return Problem(f"{name} MLP ({fit.dim} weights)", fit, fit.bounds(), True, None, start,
+                   report=lambda x: fit.evaluate(x, "test"))
+
+
+
+
+def listing():
+    """The named workloads, as lines for ``metaopt list``."""
+    return [f"functions  {', '.join(FUNCTIONS)}  (--dim D; shifted, seeded by --rng)",
+            f"TSPLIB     {', '.join(tsplib_instances())}",
+            "binary     knapsack[-N], onemax[-N], trap[-N]",
+            f"neural     {', '.join(NEURAL)}  (torch extra)"]
+
+
+def classification_data(task, rng=0):
+    """The train/test split of a neural classification task (torch extra)."""
+    from .neural import TASKS
+
+    if task not in TASKS or task == "sine":
+        raise SystemExit(f"task must be a classification task, one of "
+                         f"{sorted(set(TASKS) - {'sine'})}, got {task!r}")
+    return TASKS[task](rng)
