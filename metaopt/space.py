@@ -204,6 +204,8 @@ class Space:
         self.width = self.high - self.low
         self._log = np.array(log, dtype=np.int64)
         self._discrete = np.array(discrete, dtype=np.int64)
+        #: The columns whose values are whole numbers (integers, choices, bits).
+        self.discrete_columns = self._discrete
         self._top = np.array(top, dtype=float)
         self._perms = perms
         in_perm = np.zeros(self.dim, bool)

@@ -4,9 +4,8 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import ga as KG
-from ..kernels import permutation as KP
-from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
+from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
 
 __all__ = ["GA", "GA_TARGETS_D10"]
 
@@ -19,11 +18,14 @@ GA_TARGETS_D10 = {
     "griewank": 0.3, "schwefel": 250.0, "levy": 1e-4, "styblinski_tang": 1e-3, "zakharov": 5e-2,
 }
 
-CROSSOVERS = {"real": ("sbx",), "binary": ("uniform", "kpoint"), "permutation": ("ox", "pmx")}
-MUTATIONS = {"real": ("polynomial",), "binary": ("bitflip",),
-             "permutation": ("inversion", "swap", "2opt")}
-DEFAULTS = {"real": ("sbx", "polynomial"), "binary": ("uniform", "bitflip"),
-            "permutation": ("ox", "inversion")}
+#: Crossovers and mutations per genome, the defaults first.
+OPERATORS = ((UnitCube, ("sbx",), ("polynomial",)),
+             (Bits, ("uniform", "kpoint"), ("bitflip",)),
+             (Permutations, ("ox", "pmx"), ("inversion", "swap", "2opt")))
+
+
+def _operators(genome):
+    return next((cx, mut) for cls, cx, mut in OPERATORS if isinstance(genome, cls))
 
 
 class GA(Optimizer):
@@ -76,19 +78,18 @@ class GA(Optimizer):
                  k_points=None, distances=None, repair=None, init="lhs", rng=None,
                  budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        mode = search_mode(self.space, distances, "GA", permutation_alone=False)
-        self.genome = "permutation" if mode == "tour" else mode
-        self.native = self.genome != "real"
-        default_cx, default_mut = DEFAULTS[self.genome]
-        if self.genome == "permutation" and distances is not None:
-            default_mut = "2opt"  # with a distance matrix the memetic variant is the default
-        self.crossover = check_choice("crossover", default_cx if crossover is None else crossover,
-                                      CROSSOVERS[self.genome])
+        self.genome = make_genome(self.space, distances, "GA", permutation_alone=False)
+        self.native = self.genome.native
+        crossovers, mutations = _operators(self.genome)
+        # with a distance matrix the memetic variant is the default
+        default_mut = "2opt" if isinstance(self.genome, Tours) else mutations[0]
+        self.crossover = check_choice("crossover", crossovers[0] if crossover is None
+                                      else crossover, crossovers)
         self.mutation = check_choice("mutation", default_mut if mutation is None else mutation,
-                                     MUTATIONS[self.genome])
+                                     mutations)
         self.pop_size = check_int("pop_size", pop_size, minimum=4)
         self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 0.3 if self.genome == "permutation" else 1.0 / self.dim
+        default_rate = 0.3 if isinstance(self.genome, Permutations) else 1.0 / self.dim
         self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
                                         else mutation_rate, 0.0, 1.0)
         self.eta_c = check_real("eta_c", eta_c, 0.0)
@@ -102,10 +103,6 @@ class GA(Optimizer):
         self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
                                   else k_points, minimum=1, maximum=max(self.dim - 1, 1))
         self.init = check_choice("init", init, ("lhs", "sobol", "random"))
-        self.distances = None
-        if distances is not None and self.genome == "permutation":
-            self.distances = check_distances(distances, self.dim)
-            self._neighbors = KP.neighbor_lists(self.distances, 10)
         if repair is not None and not callable(repair):
             raise TypeError(f"repair must be callable, got repair={repair!r}")
         self.repair = repair if self.native else None
@@ -166,57 +163,30 @@ class GA(Optimizer):
 
     # -- operators ---------------------------------------------------------------------------
     def _initial(self):
-        return random_points(self.genome, self.pop_size, self.dim, self.rng, self.init)
+        return self.genome.random(self.pop_size, self.rng, self.init)
 
     def _cross(self, first, second):
-        m, d = first.shape
-        rate = self.crossover_rate
-        if self.genome == "real":
-            u = self.rng.random((m, 1 + 3 * d))
-            return KG.sbx(first, second, self.eta_c, rate, u[:, 0], u[:, 1:1 + d],
-                          u[:, 1 + d:1 + 2 * d], u[:, 1 + 2 * d:])
-        if self.genome == "binary":
-            u_pair = self.rng.random(m)
-            if self.crossover == "uniform":
-                return KG.uniform_crossover(first, second, rate, u_pair, self.rng.random((m, d)))
-            # k distinct cut points in 1..d-1 (two equal cuts would exchange nothing)
-            points = np.sort(np.argsort(self.rng.random((m, d - 1)), axis=1)[:, :self.k_points]
-                             + 1, axis=1)
-            return KG.k_point_crossover(first, second, rate, u_pair, points)
-        a, b = first.astype(np.int64), second.astype(np.int64)
-        cut_a = self.rng.integers(0, d, m)
-        cut_b = cut_a + 1 + (self.rng.random(m) * (d - cut_a)).astype(np.int64)
-        cuts = np.stack([cut_a, np.minimum(cut_b, d)], axis=1)
-        op = KP.order_crossover if self.crossover == "ox" else KP.pmx_crossover
-        crossed = self.rng.random(m) < rate
-        c1 = np.where(crossed[:, None], op(a, b, cuts), a)
-        c2 = np.where(crossed[:, None], op(b, a, cuts), b)
-        return c1.astype(float), c2.astype(float)
+        g, rng, rate = self.genome, self.rng, self.crossover_rate
+        if self.crossover == "sbx":
+            return g.sbx(first, second, rng, rate, self.eta_c)
+        if self.crossover == "uniform":
+            return g.uniform(first, second, rng, rate)
+        if self.crossover == "kpoint":
+            return g.k_point(first, second, rng, rate, self.k_points)
+        if self.crossover == "ox":
+            return g.order_crossover(first, second, rng, rate)
+        return g.pmx(first, second, rng, rate)
 
     def _mutate(self, children):
-        m, d = children.shape
-        if self.genome == "real":
-            return KG.polynomial_mutation(children, self.eta_m, self.mutation_rate,
-                                          self.rng.random((m, d)), self.rng.random((m, d)))
-        if self.genome == "binary":
-            return KG.bit_flip(children, self.mutation_rate, self.rng.random((m, d)))
-        perms = children.astype(np.int64)
-        chosen = np.flatnonzero(self.rng.random(m) < self.mutation_rate)
-        if chosen.size:
-            if self.mutation == "2opt" and self.distances is not None:
-                everyone = np.ones(d, np.bool_)
-                for i in chosen:
-                    tour = perms[i].copy()
-                    _, evaluations = KP.local_search(self.distances, tour, self._neighbors,
-                                                     everyone, 0)
-                    self.ndelta += evaluations
-                    perms[i] = tour
-            else:
-                a = self.rng.integers(0, d, chosen.size)
-                b = (a + 1 + self.rng.integers(0, d - 1, chosen.size)) % d
-                positions = np.stack([a, b], axis=1)
-                op = KP.swap_mutation if self.mutation == "swap" else KP.reverse_mutation
-                sub = perms[chosen]
-                perms[chosen] = op(sub, positions)
-        return perms.astype(float)
-
+        g, rng, rate = self.genome, self.rng, self.mutation_rate
+        if self.mutation == "polynomial":
+            return g.polynomial(children, rng, rate, self.eta_m)
+        if self.mutation == "bitflip":
+            return g.bit_flip(children, rng, rate)
+        if self.mutation == "2opt" and isinstance(g, Tours):
+            children, evaluations = g.two_opt(children, rng, rate)
+            self.ndelta += evaluations
+            return children
+        if self.mutation == "swap":
+            return g.swap(children, rng, rate)
+        return g.inversion(children, rng, rate)  # "2opt" without distances: a reversal

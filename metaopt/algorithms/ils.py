@@ -6,10 +6,9 @@ import math
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
-from ..kernels import moves as KM
 from ..kernels import permutation as KP
-from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
+from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
 
 __all__ = ["ILS"]
 
@@ -70,13 +69,14 @@ class ILS(Optimizer):
                  acceptance="better", restart_after=None, patience=None, kick_bits=3,
                  step=0.2, min_step=1e-7, kick_scale=0.1, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        mode = search_mode(self.space, distances, "ILS")
-        self.mode = "continuous" if mode == "real" else mode
-        if self.mode in ("tour", "permutation") and self.dim < 4:
+        n_neighbors = check_int("neighbors", neighbors, minimum=1)
+        self.genome = g = make_genome(self.space, distances, "ILS", n_neighbors=n_neighbors)
+        tours = isinstance(g, Tours)
+        if isinstance(g, Permutations) and self.dim < 4:
             raise ValueError(f"ILS kicks a permutation with a double bridge, which needs at "
                              f"least 4 elements; got {self.space!r}: enumerate its "
                              f"{'2' if self.dim == 2 else '6'} orders, or use method='ga'")
-        default_pop = 1 if self.mode == "tour" else min(2 * self.dim, 64)
+        default_pop = 1 if tours else min(2 * self.dim, 64)
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)
         self.acceptance = check_choice("acceptance", acceptance, ACCEPTANCE)
@@ -87,14 +87,11 @@ class ILS(Optimizer):
         self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
         self.min_step = check_real("min_step", min_step, 0.0, low_open=True)
         self.kick_scale = check_real("kick_scale", kick_scale, 0.0, low_open=True)
-        n_neighbors = check_int("neighbors", neighbors, minimum=1)
-        self.native = self.mode != "continuous"  # tours and bits are handed out as values
-        if self.mode == "tour":
-            self.distances = check_distances(distances, self.dim)
-            self.neighbors = KP.neighbor_lists(self.distances, n_neighbors)
-        neighbourhood = {"permutation": self.dim * (self.dim - 1) // 2,
-                         "binary": self.dim + self.dim**2 // 4,
-                         "continuous": 2 * self.dim, "tour": 1}[self.mode]
+        self.native = g.native  # tours and bits are handed out as values
+        # how many distinct neighbours a point has: reversals, flips and swaps, compass moves
+        neighbourhood = 1 if tours else self.dim * (self.dim - 1) // 2 \
+            if isinstance(g, Permutations) else self.dim + self.dim**2 // 4 \
+            if isinstance(g, Bits) else 2 * self.dim
         self.patience = check_int(
             "patience", patience if patience is not None
             else max(1, math.ceil(neighbourhood / self.pop_size)), minimum=1)
@@ -113,10 +110,10 @@ class ILS(Optimizer):
         return self.pop_size
 
     def _random_points(self, m):
-        return random_points(self.mode, m, self.dim, self.rng, "random")
+        return self.genome.random(m, self.rng, "random")
 
     def _ask(self):
-        if self.mode == "tour":
+        if isinstance(self.genome, Tours):
             return self._ask_tours()
         if self._x is None:
             return self._random_points(self.pop_size)
@@ -126,7 +123,7 @@ class ILS(Optimizer):
         return neighbours
 
     def _tell(self, X, f):
-        if self.mode == "tour":
+        if isinstance(self.genome, Tours):
             return self._tell_tours(X, f)
         if self._x is None:  # the first batch: random points, the best one starts
             i = int(np.argmin(f))
@@ -142,7 +139,7 @@ class ILS(Optimizer):
             self._x, self._fx, self._stall = X[i].copy(), f[i], 0
             return
         self._stall += 1
-        if self.mode == "continuous" and self._stall >= self.patience:
+        if isinstance(self.genome, UnitCube) and self._stall >= self.patience:
             self._step /= 2.0
             self._stall = 0
             if self._step >= self.min_step:
@@ -166,43 +163,22 @@ class ILS(Optimizer):
 
     # -- neighbourhoods ----------------------------------------------------------------------
     def _neighbours(self, x, m):
-        m = max(m, 1)
-        if self.mode == "permutation":
-            P = np.repeat(x[None, :].astype(np.int64), m, axis=0)
-            positions = self._distinct_pairs(m)
-            return KP.reverse_mutation(P, positions).astype(float)
-        if self.mode == "binary":
-            # Half single-bit flips, half swaps of a set bit with a clear one: a swap keeps the
-            # number of ones, the move a capacity-bound problem (a knapsack) needs.
-            u = self.rng.random((m, 3))
-            return KM.flip_or_swap_bits(x, self.rng.integers(0, self.dim, m), u[:, 0] < 0.5,
-                                        u[:, 1], u[:, 2])
-        # compass search: the 2*dim moves +-step e_j, a random subset when m < 2*dim
-        moves = self.rng.permutation(2 * self.dim)[:m] if m <= 2 * self.dim else \
-            self.rng.integers(0, 2 * self.dim, m)
-        return KM.compass_moves(x, moves, np.full(len(moves), self._step))
-
-    def _distinct_pairs(self, m):
-        a = self.rng.integers(0, self.dim, m)
-        b = (a + 1 + self.rng.integers(0, self.dim - 1, m)) % self.dim
-        return np.stack([a, b], axis=1)
+        """Segment reversals, bit flips and swaps, or compass moves ``+-step``."""
+        g, m = self.genome, max(m, 1)
+        if isinstance(g, Permutations):
+            return g.moved(np.repeat(x[None, :], m, axis=0), self.rng, "reversal")
+        if isinstance(g, Bits):
+            return g.flips_or_swaps(x, m, self.rng)
+        return g.compass(x, m, self.rng, self._step)[0]
 
     def _kick(self, x):
-        if self.mode in ("tour", "permutation"):
-            cuts = np.sort(self.rng.choice(np.arange(1, self.dim), 3, replace=False))[None, :]
-            return KP.double_bridge(x[None, :].astype(np.int64), cuts)[0].astype(float)
-        if self.mode == "binary":
-            y = x.copy()
-            flips = self.rng.choice(self.dim, min(self.kick_bits, self.dim), replace=False)
-            y[flips] = 1.0 - y[flips]
-            return y
-        return np.clip(x + self.kick_scale * self.rng.standard_normal(self.dim), 0.0, 1.0)
+        """A double bridge, ``kick_bits`` flips, or a Gaussian step of ``kick_scale``."""
+        strength = self.kick_bits if isinstance(self.genome, Bits) else self.kick_scale
+        return self.genome.kick(x, self.rng, strength)
 
     # -- tours with a distance matrix ------------------------------------------------------------
     def _improve(self, tour, active):
-        delta, evaluations = KP.local_search(self.distances, tour, self.neighbors, active,
-                                             self.max_segment)
-        self.ndelta += evaluations
+        self.ndelta += self.genome.improve(tour, active, self.max_segment)
         return tour
 
     def _ask_tours(self):
@@ -212,7 +188,7 @@ class ILS(Optimizer):
             if self.current is None or not np.isfinite(self.current_f[w]):
                 tours[w] = self._improve(self.rng.permutation(self.dim), everyone)
                 continue
-            cuts = np.sort(self.rng.choice(np.arange(1, self.dim), 3, replace=False))
+            cuts = self.genome.kick_cuts(self.rng)
             kicked = KP.double_bridge(self.current[w][None, :].astype(np.int64), cuts[None, :])[0]
             active = np.zeros(self.dim, np.bool_)
             active[kick_endpoints(self.current[w].astype(np.int64), cuts)] = True

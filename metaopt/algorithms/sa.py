@@ -7,10 +7,8 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import annealing as KA
-from ..kernels import moves as KM
-from ..kernels import permutation as KP
-from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
+from .genomes import Bits, Tours, UnitCube, make_genome
 
 __all__ = ["SA", "SCHEDULES", "SA_TARGETS_D10"]
 
@@ -73,9 +71,10 @@ class SA(Optimizer):
                  move="2opt", inner_moves=None, reheat_after=None, restart=False,
                  distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        self.mode = search_mode(self.space, distances, "SA", permutation_alone=False)
-        self.native = self.mode != "real"
-        default_pop = 4 if self.mode == "tour" else 32
+        self.genome = make_genome(self.space, distances, "SA", permutation_alone=False)
+        self.native = self.genome.native
+        tours = isinstance(self.genome, Tours)
+        default_pop = 4 if tours else 32
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)
         self.schedule = check_choice("schedule", schedule, SCHEDULES)
@@ -93,9 +92,7 @@ class SA(Optimizer):
         self.restart = restart
         self.inner_moves = check_int("inner_moves", 20 * self.dim if inner_moves is None
                                      else inner_moves, minimum=1)
-        if self.mode == "tour":
-            self.distances = check_distances(distances, self.dim)
-        self.accepts_repairs = self.mode != "tour"  # annealed tours live in the chains
+        self.accepts_repairs = not tours  # annealed tours live in the chains
         self.chains = None
         self.chain_f = None
         self.T = None
@@ -134,7 +131,7 @@ class SA(Optimizer):
     def _ask(self):
         if self.chains is None:
             return self._initial()
-        if self.mode == "tour":
+        if isinstance(self.genome, Tours):
             return self._anneal_tours()
         self._proposal = self._propose(self.chains)
         return self._proposal
@@ -142,10 +139,10 @@ class SA(Optimizer):
     def _tell(self, X, f):
         if self.chains is None:
             self.chains, self.chain_f = X.copy(), f.copy()
-            if self.mode == "tour":
+            if isinstance(self.genome, Tours):
                 self._set_T0_from_tours()
             return
-        if self.mode == "tour":
+        if isinstance(self.genome, Tours):
             self.chain_f[: len(f)] = f  # the kernel tracked them; the objective has the last word
             self._after_step(f)
             return
@@ -156,7 +153,7 @@ class SA(Optimizer):
         accept = KA.metropolis(self.chain_f[:k], f, self.T, self.rng.random(k))
         self.chains[:k][accept] = X[accept]
         self.chain_f[:k][accept] = f[accept]
-        if self.mode == "real":
+        if isinstance(self.genome, UnitCube):
             self._adapt_steps(accept)
         self._cool()
         self._after_step(f)
@@ -185,24 +182,15 @@ class SA(Optimizer):
 
     # -- moves ---------------------------------------------------------------------------------
     def _initial(self):
-        return random_points(self.mode, self.pop_size, self.dim, self.rng)
+        return self.genome.random(self.pop_size, self.rng)
 
     def _propose(self, x):
-        m, d = x.shape
-        if self.mode == "real":
-            z = self.rng.standard_normal((m, d)) if self.distribution == "gauss" \
-                else self.rng.standard_cauchy((m, d))
-            return KM.scaled_steps(x, self._sigma, z)
-        if self.mode == "binary":
-            y = x.copy()
-            for _ in range(self.flips):
-                KM.flip_row_bits(y, self.rng.integers(0, d, m))
-            return y
-        perms = x.astype(np.int64)
-        a = self.rng.integers(0, d, m)
-        b = (a + 1 + self.rng.integers(0, d - 1, m)) % d
-        op = KP.reverse_mutation if self.move == "2opt" else KP.swap_mutation
-        return op(perms, np.stack([a, b], axis=1)).astype(float)
+        """One move per chain: a scaled step, ``flips`` bit flips, or a reversal or swap."""
+        if isinstance(self.genome, UnitCube):
+            return self.genome.scaled_steps(x, self._sigma, self.rng, self.distribution)
+        if isinstance(self.genome, Bits):
+            return self.genome.flip_rows(x, self.rng, self.flips)
+        return self.genome.moved(x, self.rng, "reversal" if self.move == "2opt" else "swap")
 
     def _adapt_steps(self, accept):
         self._accepted[: len(accept)] += accept
@@ -221,7 +209,7 @@ class SA(Optimizer):
             before = length[0]
             deltas = []
             for s in range(probe.shape[1]):
-                KA.anneal_tours(self.distances, tour, length, 1e300, 1e300, probe[:, s:s + 1])
+                KA.anneal_tours(self.genome.distances, tour, length, 1e300, 1e300, probe[:, s:s + 1])
                 deltas.append(length[0] - before)
                 before = length[0]
             deltas = np.array(deltas)
@@ -235,7 +223,7 @@ class SA(Optimizer):
         t_start = self.T
         self._cool()
         u = self.rng.random((self.pop_size, self.inner_moves, 3))
-        self.ndelta += KA.anneal_tours(self.distances, tours, lengths, t_start, self.T, u)
+        self.ndelta += KA.anneal_tours(self.genome.distances, tours, lengths, t_start, self.T, u)
         self.chains = tours.astype(float)
         return self.chains.copy()
 

@@ -3,11 +3,9 @@
 import numpy as np
 
 from .._checks import check_int, check_real
-from ..kernels import moves as KM
-from ..kernels import permutation as KP
 from ..kernels import tabu as KT
-from ._discrete import check_distances, random_points, search_mode
 from .base import Optimizer
+from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
 
 __all__ = ["Tabu"]
 
@@ -47,36 +45,30 @@ class Tabu(Optimizer):
     def __init__(self, bounds, *, pop_size=None, tenure=None, inner_steps=None, step=0.05,
                  patience=20, distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        self.mode = search_mode(self.space, distances, "Tabu")
-        self.native = self.mode != "real"
-        defaults = {"tour": 1, "permutation": 64, "binary": min(self.dim, 64),
-                    "real": min(2 * self.dim, 64)}
-        self.pop_size = check_int("pop_size", defaults[self.mode] if pop_size is None
-                                  else pop_size, minimum=1)
+        self.genome = g = make_genome(self.space, distances, "Tabu", n_neighbors=8)
+        self.native = g.native
+        tours = isinstance(g, Tours)
+        default_pop = 1 if tours else 64 if isinstance(g, Permutations) else \
+            min(self.dim if isinstance(g, Bits) else 2 * self.dim, 64)
+        self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
+                                  minimum=1)
         # For tours, 0.4 n measured best on kroA100 among 0.08n..0.6n (benchmarks/tsp.py).
-        default_tenure = max(10, int(0.4 * self.dim)) if self.mode == "tour" \
-            else max(7, self.dim // 10)
+        default_tenure = max(10, int(0.4 * self.dim)) if tours else max(7, self.dim // 10)
         self.tenure = check_int("tenure", default_tenure if tenure is None else tenure,
                                 minimum=1)
         self.inner_steps = check_int("inner_steps", self.dim if inner_steps is None
                                      else inner_steps, minimum=1)
         self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
         self.patience = check_int("patience", patience, minimum=1)
-        if self.mode == "tour":
-            self.distances = check_distances(distances, self.dim)
-            self.neighbors = KP.neighbor_lists(self.distances, 8)
+        if tours:
             self._tabu_edges = np.zeros((self.dim, self.dim), np.int64)
-        levels = np.where(np.isin(np.arange(self.dim), self.space._discrete),
-                          1.0 / np.maximum(self.space.width, 1.0), 0.0)
-        self._min_step = levels  # integers and choices move by at least one level
         self.iteration = 0
         self.current = None
         self.current_f = np.inf
         self._step = self.step0
         self._since_best = 0
         # attribute (a bit, or a pair of values swapped) -> iteration until which it is tabu
-        n_attributes = {"permutation": self.dim * self.dim, "binary": self.dim}
-        self._tabu_until = np.full(n_attributes.get(self.mode, 0), -1, np.int64)
+        self._tabu_until = np.full(g.n_attributes, -1, np.int64)
         # reals: the moves that left recently visited points (their regions are tabu)
         self._region_coord = np.empty(0, np.int64)
         self._region_delta = np.empty(0)
@@ -85,12 +77,12 @@ class Tabu(Optimizer):
 
     @property
     def batch_size(self):
-        return self.pop_size if self.current is None or self.mode != "tour" else 1
+        return 1 if self.current is not None and isinstance(self.genome, Tours) else self.pop_size
 
     def _ask(self):
         if self.current is None:
-            return self._random_points(self.pop_size)
-        if self.mode == "tour":
+            return self.genome.random(self.pop_size, self.rng)
+        if isinstance(self.genome, Tours):
             return self._tour_steps()
         X, self._attrs = self._neighbours(self.current)
         return X
@@ -99,10 +91,10 @@ class Tabu(Optimizer):
         if self.current is None:
             i = int(np.argmin(f))
             self.current, self.current_f = X[i].copy(), f[i]
-            if self.mode == "tour":
+            if isinstance(self.genome, Tours):
                 self._length = f[i]
             return
-        if self.mode == "tour":
+        if isinstance(self.genome, Tours):
             self._length_best = f[0]
             return
         k = len(f)
@@ -116,33 +108,25 @@ class Tabu(Optimizer):
             self.current, self.current_f = X[chosen].copy(), f[chosen]
         self.iteration += 1
         self._since_best = 0 if f[:k].min() < best_before else self._since_best + 1
-        if self.mode == "real" and self._since_best >= self.patience:
+        if isinstance(self.genome, UnitCube) and self._since_best >= self.patience:
             self._step, self._since_best = max(self._step / 2.0, 1e-12), 0
 
     # -- neighbourhoods --------------------------------------------------------------------
-    def _random_points(self, m):
-        return random_points(self.mode, m, self.dim, self.rng)
-
     def _neighbours(self, x):
-        m, d = self.pop_size, self.dim
-        if self.mode == "permutation":
-            a = self.rng.integers(0, d, m)
-            b = (a + 1 + self.rng.integers(0, d - 1, m)) % d
-            P = KP.swap_mutation(np.repeat(x[None, :].astype(np.int64), m, axis=0),
-                                 np.stack([a, b], axis=1))
-            values = np.sort(np.stack([x[a], x[b]], axis=1).astype(np.int64), axis=1)
-            return P.astype(float), values[:, 0] * d + values[:, 1]
-        if self.mode == "binary":
-            bits = self.rng.permutation(d)[:m] if m <= d else self.rng.integers(0, d, m)
-            return KM.flip_bits(x, bits), bits
-        moves = self.rng.permutation(2 * d)[:m] if m <= 2 * d else self.rng.integers(0, 2 * d, m)
-        return KM.compass_moves(x, moves, np.maximum(self._step, self._min_step[moves % d])), \
-            moves % d
+        """The sampled neighbourhood and each move's tabu attribute: swapped values
+        (permutations), the flipped bit, or the moved coordinate (unit cube; integers and
+        choices move by at least one level)."""
+        g, m = self.genome, self.pop_size
+        if isinstance(g, Permutations):
+            return g.swaps(x, m, self.rng)
+        if isinstance(g, Bits):
+            return g.flips(x, m, self.rng)
+        return g.compass(x, m, self.rng, self._step, at_least_a_level=True)
 
     def _tabu_mask(self, X):
         """Which candidate rows are tabu: their move attribute is, or (reals) they fall within
         ``step / 2`` of a recently visited point."""
-        if self.mode != "real":
+        if not isinstance(self.genome, UnitCube):
             told = self._attrs[: X.shape[0]]  # a batch cut short by the budget tells fewer rows
             return self._tabu_until[np.asarray(told, np.int64)] > self.iteration
         live = self._region_until > self.iteration
@@ -153,7 +137,7 @@ class Tabu(Optimizer):
 
     def _make_tabu(self, i, x):
         until = self.iteration + self.tenure
-        if self.mode == "real":  # the point left now: recorded as the move that leaves it
+        if isinstance(self.genome, UnitCube):  # the point left now: recorded as the move that leaves it
             live = self._region_until > self.iteration
             j = int(self._attrs[i])
             self._region_coord = np.append(self._region_coord[live], j)
@@ -168,7 +152,7 @@ class Tabu(Optimizer):
         tour = self.current.astype(np.int64)
         best = self.best_fun if np.isfinite(self.best_fun) else self._length
         best_tour, best_len, length, self.iteration, evaluations = KT.tabu_tour_steps(
-            self.distances, tour, self._length, self.neighbors, self._tabu_edges,
+            self.genome.distances, tour, self._length, self.genome.neighbors, self._tabu_edges,
             self.iteration, self.tenure, best, self.inner_steps)
         self.ndelta += evaluations
         self.current, self._length = tour.astype(float), length
@@ -178,7 +162,7 @@ class Tabu(Optimizer):
         if self.current is None:
             return np.empty((0, self.dim)), np.empty(0)
         # The best point met, then the current one (tabu search may stand uphill of its best).
-        if self.mode == "tour" or self._best_u is None or self.current_f <= self.best_fun:
+        if isinstance(self.genome, Tours) or self._best_u is None or self.current_f <= self.best_fun:
             best = self._best_u if self._best_u is not None else self.current
             return best[None, :], np.array([self.best_fun])
         return np.stack([self._best_u, self.current]), np.array([self.best_fun, self.current_f])

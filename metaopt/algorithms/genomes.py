@@ -1,0 +1,270 @@
+"""Genomes: the variable kinds that GA, SA, tabu search and ILS work on natively, each giving
+random points, neighbourhoods, kicks and pair draws over the Numba kernels.
+
+- :class:`UnitCube`: reals, integers and choices (any mixed space) on ``[0, 1]^dim``;
+- :class:`Bits`: a space of ``Binary`` variables only;
+- :class:`Permutations`: one ``Permutation`` variable;
+- :class:`Tours`: one ``Permutation`` with a distance matrix (a TSP), adding candidate lists
+  and 2-opt + Or-opt local search from move deltas.
+
+A genome holds only what the constructor gave (no evolving state); the algorithms keep their
+own logic (selection, acceptance, tabu memory, perturbation schedules) over it.
+"""
+
+import numpy as np
+
+from ..kernels import ga as KG
+from ..kernels import moves as KM
+from ..kernels import permutation as KP
+from ..sampling import make_sampler
+
+__all__ = ["UnitCube", "Bits", "Permutations", "Tours", "make_genome"]
+
+
+class Genome:
+    """Base: a genome of ``dim`` genes."""
+
+    #: Whether the algorithm hands out the genome's values themselves (bits, permutations)
+    #: rather than unit-cube points that the space decodes.
+    native = True
+    #: How many tabu attributes its single moves have (a bit, a pair of values; 0: none).
+    n_attributes = 0
+
+    def __init__(self, space):
+        self.dim = space.dim
+
+    def random(self, m, rng, design="lhs"):
+        raise NotImplementedError
+
+    # A genome carries no evolving state: what an optimizer saves of it is nothing.
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state):
+        pass
+
+    def __repr__(self):
+        return f"{type(self).__name__}(dim={self.dim})"
+
+
+class UnitCube(Genome):
+    """Reals, integers and choices searched on the unit cube (the space decodes them)."""
+
+    native = False
+
+    def __init__(self, space):
+        super().__init__(space)
+        discrete = np.isin(np.arange(self.dim), space.discrete_columns)
+        #: The smallest move that changes each coordinate's value (one level of an integer or
+        #: a choice; 0 for reals).
+        self.levels = np.where(discrete, 1.0 / np.maximum(space.width, 1.0), 0.0)
+
+    def random(self, m, rng, design="lhs"):
+        return np.ascontiguousarray(make_sampler(design, self.dim, rng).random(m))
+
+    def compass(self, x, m, rng, step, at_least_a_level=False):
+        """``m`` of the ``2 dim`` moves ``+-step`` along one coordinate (all of them, in random
+        order, when ``m >= 2 dim``); the moved coordinate of each."""
+        moves = rng.permutation(2 * self.dim)[:m] if m <= 2 * self.dim else \
+            rng.integers(0, 2 * self.dim, m)
+        coords = moves % self.dim
+        sizes = np.maximum(step, self.levels[coords]) if at_least_a_level else \
+            np.full(len(moves), step)
+        return KM.compass_moves(x, moves, sizes), coords
+
+    def scaled_steps(self, X, scales, rng, distribution="gauss"):
+        """Gaussian or Cauchy steps of per-row ``scales``, clipped to the cube."""
+        z = rng.standard_normal(X.shape) if distribution == "gauss" \
+            else rng.standard_cauchy(X.shape)
+        return KM.scaled_steps(X, scales, z)
+
+    def kick(self, x, rng, scale):
+        """A Gaussian step of ``scale``, clipped to the cube."""
+        return np.clip(x + scale * rng.standard_normal(self.dim), 0.0, 1.0)
+
+    def sbx(self, first, second, rng, rate, eta):
+        """Bounded SBX crossover (Deb & Agrawal 1995, as in Deb's NSGA-II code)."""
+        m, d = first.shape
+        u = rng.random((m, 1 + 3 * d))
+        return KG.sbx(first, second, eta, rate, u[:, 0], u[:, 1:1 + d], u[:, 1 + d:1 + 2 * d],
+                      u[:, 1 + 2 * d:])
+
+    def polynomial(self, children, rng, rate, eta):
+        """Bounded polynomial mutation (Deb & Goyal 1996), per gene with probability rate."""
+        m, d = children.shape
+        return KG.polynomial_mutation(children, eta, rate, rng.random((m, d)),
+                                      rng.random((m, d)))
+
+
+class Bits(Genome):
+    """Bit strings (a space of ``Binary`` variables)."""
+
+    n_attributes = property(lambda self: self.dim)
+
+    def random(self, m, rng, design=None):
+        return (rng.random((m, self.dim)) < 0.5).astype(float)
+
+    def flips(self, x, m, rng):
+        """``m`` single-bit flips of ``x`` (distinct bits while ``m <= dim``); the bits."""
+        bits = rng.permutation(self.dim)[:m] if m <= self.dim else \
+            rng.integers(0, self.dim, m)
+        return KM.flip_bits(x, bits), bits
+
+    def flips_or_swaps(self, x, m, rng):
+        """Half single-bit flips, half swaps of a set bit with a clear one: a swap keeps the
+        number of ones, the move a capacity-bound problem (a knapsack) needs."""
+        u = rng.random((m, 3))
+        return KM.flip_or_swap_bits(x, rng.integers(0, self.dim, m), u[:, 0] < 0.5, u[:, 1],
+                                    u[:, 2])
+
+    def flip_rows(self, X, rng, flips):
+        """Each row with ``flips`` random bits flipped (a bit may flip back)."""
+        Y = X.copy()
+        for _ in range(flips):
+            KM.flip_row_bits(Y, rng.integers(0, self.dim, X.shape[0]))
+        return Y
+
+    def uniform(self, first, second, rng, rate):
+        """Uniform crossover of each pair with probability ``rate``."""
+        u_pair = rng.random(first.shape[0])
+        return KG.uniform_crossover(first, second, rate, u_pair, rng.random(first.shape))
+
+    def k_point(self, first, second, rng, rate, k):
+        """k-point crossover with ``k`` distinct cut points in 1..n-1 (two equal cuts would
+        exchange nothing)."""
+        m, d = first.shape
+        u_pair = rng.random(m)
+        points = np.sort(np.argsort(rng.random((m, d - 1)), axis=1)[:, :k] + 1, axis=1)
+        return KG.k_point_crossover(first, second, rate, u_pair, points)
+
+    def bit_flip(self, children, rng, rate):
+        """Each bit flipped with probability ``rate``."""
+        return KG.bit_flip(children, rate, rng.random(children.shape))
+
+    def kick(self, x, rng, bits):
+        """``x`` with ``bits`` distinct random bits flipped."""
+        y = x.copy()
+        flips = rng.choice(self.dim, min(bits, self.dim), replace=False)
+        y[flips] = 1.0 - y[flips]
+        return y
+
+
+class Permutations(Genome):
+    """Permutations of ``0..n-1`` (one ``Permutation`` variable)."""
+
+    n_attributes = property(lambda self: self.dim * self.dim)
+
+    def random(self, m, rng, design=None):
+        return np.argsort(rng.random((m, self.dim)), axis=1).astype(float)
+
+    def pairs(self, m, rng):
+        """``m`` pairs of distinct positions, (m, 2)."""
+        a = rng.integers(0, self.dim, m)
+        b = (a + 1 + rng.integers(0, self.dim - 1, m)) % self.dim
+        return np.stack([a, b], axis=1)
+
+    def moved(self, X, rng, move="reversal"):
+        """Each row with one random segment reversal (2-opt) or swap of two elements."""
+        op = KP.reverse_mutation if move == "reversal" else KP.swap_mutation
+        return op(X.astype(np.int64), self.pairs(X.shape[0], rng)).astype(float)
+
+    def swaps(self, x, m, rng):
+        """``m`` random swaps of ``x``; each swap's attribute, the pair of values swapped
+        (coded ``low * n + high``)."""
+        pairs = self.pairs(m, rng)
+        P = KP.swap_mutation(np.repeat(x[None, :].astype(np.int64), m, axis=0), pairs)
+        values = np.sort(x[pairs].astype(np.int64), axis=1)
+        return P.astype(float), values[:, 0] * self.dim + values[:, 1]
+
+    def order_crossover(self, first, second, rng, rate):
+        """OX (Davis 1985) of each pair with probability ``rate``."""
+        return self._crossover(KP.order_crossover, first, second, rng, rate)
+
+    def pmx(self, first, second, rng, rate):
+        """PMX (Goldberg & Lingle 1985) of each pair with probability ``rate``."""
+        return self._crossover(KP.pmx_crossover, first, second, rng, rate)
+
+    def _crossover(self, op, first, second, rng, rate):
+        m, d = first.shape
+        a, b = first.astype(np.int64), second.astype(np.int64)
+        cut_a = rng.integers(0, d, m)
+        cut_b = cut_a + 1 + (rng.random(m) * (d - cut_a)).astype(np.int64)
+        cuts = np.stack([cut_a, np.minimum(cut_b, d)], axis=1)
+        crossed = rng.random(m) < rate
+        c1 = np.where(crossed[:, None], op(a, b, cuts), a)
+        c2 = np.where(crossed[:, None], op(b, a, cuts), b)
+        return c1.astype(float), c2.astype(float)
+
+    def inversion(self, children, rng, rate):
+        """A random segment of each child reversed with probability ``rate``."""
+        return self._mutation(KP.reverse_mutation, children, rng, rate)
+
+    def swap(self, children, rng, rate):
+        """Two random elements of each child swapped with probability ``rate``."""
+        return self._mutation(KP.swap_mutation, children, rng, rate)
+
+    def _mutation(self, op, children, rng, rate):
+        perms = children.astype(np.int64)
+        chosen = np.flatnonzero(rng.random(children.shape[0]) < rate)
+        if chosen.size:
+            perms[chosen] = op(perms[chosen], self.pairs(chosen.size, rng))
+        return perms.astype(float)
+
+    def kick_cuts(self, rng):
+        """Three sorted cut points ``0 < c1 < c2 < c3 < n`` of a double bridge."""
+        return np.sort(rng.choice(np.arange(1, self.dim), 3, replace=False))
+
+    def kick(self, x, rng, strength=None):
+        """The double-bridge kick (Martin, Otto & Felten 1991)."""
+        cuts = self.kick_cuts(rng)[None, :]
+        return KP.double_bridge(x[None, :].astype(np.int64), cuts)[0].astype(float)
+
+
+class Tours(Permutations):
+    """Permutations that are tours of a distance matrix: nearest-neighbour candidate lists
+    and 2-opt + Or-opt local search computed from move deltas."""
+
+    def __init__(self, space, distances, n_neighbors=10):
+        super().__init__(space)
+        self.distances = np.ascontiguousarray(distances, dtype=float)
+        if self.distances.shape != (self.dim, self.dim):
+            raise ValueError(f"distances must have shape ({self.dim}, {self.dim}), got "
+                             f"{self.distances.shape}")
+        self.neighbors = KP.neighbor_lists(self.distances, n_neighbors)
+
+    def two_opt(self, children, rng, rate):
+        """Memetic mutation: each child taken to a 2-opt + Or-opt local optimum with
+        probability ``rate``; returns the children and the move deltas evaluated."""
+        perms = children.astype(np.int64)
+        evaluations = 0
+        everyone = np.ones(self.dim, np.bool_)
+        for i in np.flatnonzero(rng.random(children.shape[0]) < rate):
+            tour = perms[i].copy()
+            evaluations += self.improve(tour, everyone, 0)
+            perms[i] = tour
+        return perms.astype(float), evaluations
+
+    def improve(self, tour, active, max_segment=3):
+        """Take ``tour`` (int64, in place) to a local optimum, looking first at the ``active``
+        cities; returns the move deltas evaluated."""
+        _, evaluations = KP.local_search(self.distances, tour, self.neighbors, active,
+                                         max_segment)
+        return evaluations
+
+
+def make_genome(space, distances=None, owner="this method", permutation_alone=True,
+                n_neighbors=10):
+    """The genome for ``space``: tours (one Permutation and distances), permutations, bits
+    (only Binary variables), else the unit cube. With ``permutation_alone``, a Permutation
+    mixed with other variables is refused (the method has no move for the mixture)."""
+    kinds = set(space.kinds)
+    if space.kinds == ("permutation",):
+        if distances is not None:
+            return Tours(space, distances, n_neighbors)
+        return Permutations(space)
+    if kinds == {"binary"}:
+        return Bits(space)
+    if permutation_alone and "permutation" in kinds:
+        raise ValueError(f"{owner} searches a Permutation on its own, not mixed with other "
+                         f"variables; got {space!r}")
+    return UnitCube(space)
