@@ -7,11 +7,10 @@ full-batch training loss; each method gets at most 60 s of CPU. Prints test accu
 import argparse
 import time
 
-import torch
 from torch import nn
 
 import metaopt
-from metaopt.torch import NetworkFitness
+from metaopt.torch import NetworkFitness, init_parameters
 from problems.neural import classification_task
 
 SETTINGS = {  # options and budgets; every run also stops at 60 s
@@ -24,8 +23,8 @@ SETTINGS = {  # options and budgets; every run also stops at 60 s
 
 
 def run(method):
-    torch.manual_seed(0)
-    module = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    module = init_parameters(
+        nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)), rng=0)
     fit = NetworkFitness(module, "cross_entropy", classification_task("digits", rng=0))
     options, budget, start = SETTINGS[method]
     options = dict(options)

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from metaopt.torch import NetworkFitness
+from metaopt.torch import NetworkFitness, init_parameters
 from metaopt.torch.fitness import flops_per_sample
 from metaopt.torch import batch_train
 
@@ -41,8 +41,8 @@ def timed(fn, repeats, device):
 
 
 def rows(device, sizes, repeats):
-    torch.manual_seed(0)
-    base = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    base = init_parameters(
+        nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)), rng=0)
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((256, 64)), rng.integers(0, 10, 256)
     flops = flops_per_sample(base) * 256
@@ -64,8 +64,8 @@ def rows(device, sizes, repeats):
 
 
 def training_row(device, members=64, steps=300, batch=64):
-    torch.manual_seed(0)
-    base = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)).to(device)
+    base = init_parameters(
+        nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)), rng=0).to(device)
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((2048, 64)), rng.integers(0, 10, 2048)
     data = {"train": (X, y), "val": (X[:256], y[:256])}

@@ -8,18 +8,17 @@ compared with population-based training of 16 members.
 """
 
 import numpy as np
-import torch
 from torch import nn
 
 import metaopt
 from metaopt import Real, Space
-from metaopt.torch import PBT, LearningRateSearch, batch_train
+from metaopt.torch import PBT, LearningRateSearch, batch_train, init_parameters
 from problems.neural import classification_task
 
 
 def mlp():
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    return init_parameters(
+        nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)), rng=0)
 
 
 def main():

@@ -6,17 +6,16 @@ the whole population evaluated in one batched pass) and with Adam, for the same 
 
 import argparse
 
-import torch
 from torch import nn
 
 import metaopt
-from metaopt.torch import NetworkFitness, batch_train
+from metaopt.torch import NetworkFitness, batch_train, init_parameters
 from problems.neural import classification_task
 
 
 def mlp():
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    return init_parameters(
+        nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)), rng=0)
 
 
 def main():

@@ -229,7 +229,9 @@ class Space:
 
     def __repr__(self):
         inner = ", ".join(f"{n!r}: {v!r}" for n, v in zip(self.names, self.variables))
-        return f"Space({{{inner}}})" if self.named else f"Space([{', '.join(map(repr, self.variables))}])"
+        if self.named:
+            return f"Space({{{inner}}})"
+        return f"Space([{', '.join(map(repr, self.variables))}])"
 
     def __len__(self):
         return self.dim

@@ -45,7 +45,7 @@ def resolve(name, dim=10, rng=0):
 
 def _neural(name, rng):
     try:
-        from metaopt.torch import NetworkFitness
+        from metaopt.torch import NetworkFitness, init_parameters
         from metaopt.torch.training import network_for
 
         from .neural import TASKS, CartPoleFitness
@@ -55,17 +55,15 @@ def _neural(name, rng):
     from torch import nn
 
     if name == "cartpole":
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(rng)
-            policy = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+        policy = init_parameters(nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)),
+                                 rng)
         fit = CartPoleFitness(policy, episodes=10)
         return Problem("CartPole-v1 policy (4-8-2)", fit, fit.bounds(2.0), True, -500.0,
                        {"snes": {"sigma": 0.5}})
     data = TASKS[name](rng)
     if name == "sine":
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(rng)
-            module = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1))
+        module = init_parameters(nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 1)),
+                                 rng)
         fit = NetworkFitness(module, "mse", data)
     else:
         fit = NetworkFitness(network_for(data), "cross_entropy", data, batch_size=256)

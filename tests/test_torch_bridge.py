@@ -205,3 +205,18 @@ def test_torch_loss_modules_and_callables_work_as_in_a_training_loop():
         "accuracy"] >= 0
     reg = NetworkFitness(nn.Linear(4, 1), nn.MSELoss(), (X, rng.normal(size=(40, 1))))
     assert np.all(np.isfinite(reg(np.zeros((3, 5)))))
+
+
+def test_init_parameters_matches_torch_init_and_leaves_the_global_generator_alone():
+    def mlp():
+        return nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
+
+    net, again = mlp(), mlp()  # building a module draws from the global generator ...
+    before = torch.random.get_rng_state()
+    metaopt.torch.init_parameters(net, rng=7)  # ... initialising it here does not
+    metaopt.torch.init_parameters(again, rng=7)
+    assert torch.equal(torch.random.get_rng_state(), before)
+    for a, b in zip(net.parameters(), again.parameters()):
+        assert torch.equal(a, b)
+    bound = 1 / np.sqrt(4)  # torch's Linear init: weights and biases within 1/sqrt(fan_in)
+    assert float(net[0].weight.abs().max()) <= bound and float(net[0].bias.abs().max()) <= bound

@@ -309,7 +309,8 @@ class PopulationOptimizer(Optimizer):
         try:
             X = np.array(init, dtype=float)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"init must be 'lhs', 'sobol', 'random' or an array, got {init!r}") from exc
+            raise TypeError(f"init must be 'lhs', 'sobol', 'random' or an array, "
+                            f"got init={init!r}") from exc
         if X.ndim != 2 or X.shape[1] != self.dim:
             raise ValueError(f"init must have shape (pop_size, {self.dim}), got shape {X.shape}")
         if X.shape[0] < min_pop_size:

@@ -120,8 +120,8 @@ class SA(Optimizer):
     def _cool(self):
         self.k += 1
         if self.schedule == "adaptive":
-            spread = float(np.std(self.chain_f[np.isfinite(self.chain_f)])) if np.isfinite(self.chain_f).any() \
-                else 0.0
+            finite = self.chain_f[np.isfinite(self.chain_f)]
+            spread = float(np.std(finite)) if finite.size else 0.0
             if spread > 0:
                 self.T = self.T / (1.0 + self.T * math.log(1.0 + self.delta) / (3.0 * spread))
         else:
@@ -209,7 +209,8 @@ class SA(Optimizer):
             before = length[0]
             deltas = []
             for s in range(probe.shape[1]):
-                KA.anneal_tours(self.genome.distances, tour, length, 1e300, 1e300, probe[:, s:s + 1])
+                KA.anneal_tours(self.genome.distances, tour, length, 1e300, 1e300,
+                                probe[:, s:s + 1])
                 deltas.append(length[0] - before)
                 before = length[0]
             deltas = np.array(deltas)

@@ -137,7 +137,7 @@ class Tabu(Optimizer):
 
     def _make_tabu(self, i, x):
         until = self.iteration + self.tenure
-        if isinstance(self.genome, UnitCube):  # the point left now: recorded as the move that leaves it
+        if isinstance(self.genome, UnitCube):  # the point left, kept as the move that left it
             live = self._region_until > self.iteration
             j = int(self._attrs[i])
             self._region_coord = np.append(self._region_coord[live], j)
@@ -162,7 +162,8 @@ class Tabu(Optimizer):
         if self.current is None:
             return np.empty((0, self.dim)), np.empty(0)
         # The best point met, then the current one (tabu search may stand uphill of its best).
-        if isinstance(self.genome, Tours) or self._best_u is None or self.current_f <= self.best_fun:
+        if isinstance(self.genome, Tours) or self._best_u is None \
+                or self.current_f <= self.best_fun:
             best = self._best_u if self._best_u is not None else self.current
             return best[None, :], np.array([self.best_fun])
         return np.stack([self._best_u, self.current]), np.array([self.best_fun, self.current_f])

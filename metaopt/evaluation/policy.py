@@ -52,7 +52,8 @@ class BatchEvaluator:
         Client.
     on_error : {"raise", "inf", "retry"}
     retries : int, optional
-        With on_error="retry" (only): re-evaluations of a failed individual before it counts as +inf.
+        With on_error="retry" (only): re-evaluations of a failed individual before it counts
+        as +inf.
     timeout : float, optional
         Seconds one evaluation may take (backend="processes"); a slower one is a failure.
     """

@@ -91,7 +91,8 @@ def _scalar(value):
         raise ObjectiveReturnError(f"the objective returned the string {value!r}, not a number")
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
-        raise ObjectiveReturnError(f"the objective returned {value!r} of type {type(value).__name__}, "
+        raise ObjectiveReturnError(f"the objective returned {value!r} of type "
+                                   f"{type(value).__name__}, "
                           f"not a real number")
     if arr.size != 1:
         raise ObjectiveReturnError(f"the objective must return a scalar, got shape {arr.shape}")

@@ -15,11 +15,12 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
     ) from exc
 
 from .fitness import NetworkFitness
+from .init import init_parameters
 from .params import ParameterLayout, default_device
 from .population import PopulationModule
 from .training import PBT, LearningRateSearch, TrainResult, batch_train, optim
 
 sys.modules[f"{__name__}.optim"] = optim  # `import metaopt.torch.optim` keeps working
 
-__all__ = ["NetworkFitness", "ParameterLayout", "PopulationModule", "default_device",
-           "batch_train", "TrainResult", "PBT", "LearningRateSearch", "optim"]
+__all__ = ["NetworkFitness", "init_parameters", "ParameterLayout", "PopulationModule",
+           "default_device", "batch_train", "TrainResult", "PBT", "LearningRateSearch", "optim"]

@@ -10,6 +10,7 @@ from torch import nn
 from ...minimize import minimize
 from ...space import Real, Space
 from ..fitness import NetworkFitness
+from ..init import init_parameters
 from .search import LearningRateSearch
 from .train import batch_train
 
@@ -32,10 +33,8 @@ BATCH, EVAL_BATCH = 64, 256
 def network_for(data, hidden=32, seed=0):
     """An MLP in -> hidden -> classes for a classification task's data."""
     X, y = data["train"]
-    with torch.random.fork_rng(devices=[]):  # torch's layer init takes no generator
-        torch.manual_seed(seed)
-        return nn.Sequential(nn.Linear(X.shape[1], hidden), nn.ReLU(),
-                             nn.Linear(hidden, int(np.max(y)) + 1))
+    return init_parameters(nn.Sequential(nn.Linear(X.shape[1], hidden), nn.ReLU(),
+                                         nn.Linear(hidden, int(np.max(y)) + 1)), seed)
 
 
 def _tune_lr(name, data):

@@ -9,6 +9,7 @@ import torch
 from torch.func import functional_call, grad_and_value, vmap
 
 from ...rng import as_generator
+from ..init import init_parameters
 from ..losses import population_loss
 from ..params import default_device
 from ..population import PopulationModule
@@ -211,16 +212,8 @@ def _initial_vectors(base, layout, P, init, gen):
         import copy
 
         X = np.empty((P, layout.dim))
-        # reset_parameters draws from torch's global generator and takes no other: it runs
-        # inside fork_rng, seeded from the run's rng, so the caller's global state is untouched.
-        with torch.random.fork_rng(devices=[]):
-            for i in range(P):
-                torch.manual_seed(int(gen.integers(0, 2**31 - 1)))
-                fresh = copy.deepcopy(base)
-                for m in fresh.modules():
-                    if hasattr(m, "reset_parameters"):
-                        m.reset_parameters()
-                X[i] = layout.flatten(fresh)
+        for i in range(P):  # each member drawn as its layers would, from the run's rng
+            X[i] = layout.flatten(init_parameters(copy.deepcopy(base), gen))
         return X
     raise ValueError(f"init must be 'same' or 'independent', got init={init!r}")
 
