@@ -61,6 +61,8 @@ class Termination:
                 state["reference"], state["stalled"] = best, 0
             else:
                 state["stalled"] += 1
+        if opt.converged is not None:
+            return True, str(opt.converged)
         if self.target is not None and best <= self.target:
             return True, f"target value {self.target:g} reached"
         if opt.nfev >= self.budget:

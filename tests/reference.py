@@ -207,3 +207,34 @@ def region_tabu_mask(current, log_coord, log_delta, X, half):
         return np.zeros(len(X), bool)
     gaps = np.abs(X[:, None, :] - np.array(points)[None, :, :]).max(axis=2)
     return (gaps < half).any(axis=1)
+
+
+def cma_generation(m, sigma, C, inv_sqrt, ps, pc, g, Y, f, weights, mu, mueff, cc, cs, c1, cmu,
+                   damps, chi_n, diagonal=False):
+    """One CMA-ES generation written out from Hansen's tutorial (arXiv:1604.00772, eqs. 39-47
+    with the active update), on the steps ``Y`` (lam, n) = (x - m) / sigma of the samples.
+
+    ``C`` is the covariance matrix (a vector of variances when ``diagonal``) and ``inv_sqrt``
+    the ``C^(-1/2)`` of its last eigendecomposition (the tutorial's lazy update).
+    Returns (m, sigma, C, ps, pc).
+    """
+    n = len(m)
+    order = np.argsort(f, kind="stable")
+    ys = Y[order]
+    y_w = sum(weights[i] * ys[i] for i in range(mu))
+    m_new = m + 1.0 * sigma * y_w
+    Cm = np.diag(C) if diagonal else C
+    ps_new = (1 - cs) * ps + np.sqrt(cs * (2 - cs) * mueff) * inv_sqrt @ y_w
+    h = np.linalg.norm(ps_new) / np.sqrt(1 - (1 - cs) ** (2 * (g + 1))) \
+        < (1.4 + 2 / (n + 1)) * chi_n
+    pc_new = (1 - cc) * pc + h * np.sqrt(cc * (2 - cc) * mueff) * y_w
+    w_circ = np.array([w if w >= 0 else w * n / np.linalg.norm(inv_sqrt @ ys[i]) ** 2
+                       for i, w in enumerate(weights)])
+    delta_h = (1 - h) * cc * (2 - cc)
+    rank_mu = sum(w_circ[i] * np.outer(ys[i], ys[i]) for i in range(len(weights)))
+    C_new = (1 + c1 * delta_h - c1 - cmu * np.sum(weights)) * Cm + c1 * np.outer(pc_new, pc_new) \
+        + cmu * rank_mu
+    sigma_new = sigma * np.exp(cs / damps * (np.linalg.norm(ps_new) / chi_n - 1))
+    if diagonal:
+        C_new = np.diag(C_new)
+    return m_new, sigma_new, C_new, ps_new, pc_new

@@ -1,6 +1,7 @@
 """Every algorithm, and REGISTRY: the method names ``minimize`` accepts."""
 
 from .base import Optimizer, PopulationOptimizer
+from .cmaes import CMAES
 from .de import DE
 from .es import SNES, OpenAIES
 from .ga import GA
@@ -28,6 +29,7 @@ REGISTRY = {
     "tabu": Tabu,
     "openai_es": OpenAIES,
     "snes": SNES,
+    "cmaes": CMAES,
 }
 
 

@@ -59,6 +59,8 @@ class Optimizer:
         self.nfev = 0
         self.nit = 0
         self.best_fun = np.inf
+        #: Set (to why) by an algorithm that has nothing more to search; the run then ends.
+        self.converged = None
         self._best_u = None
         self._pending = None
         self.history = History()
