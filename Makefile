@@ -20,9 +20,11 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(PY) benchmarks/overhead.py
 	$(PY) benchmarks/quality.py
 	$(PY) benchmarks/parallel.py
+	$(PY) benchmarks/cmaes.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
