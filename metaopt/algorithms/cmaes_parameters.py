@@ -40,7 +40,7 @@ def strategy_parameters(n, lam, diagonal=False, active=True):
     damps = 1 + 2 * max(0.0, math.sqrt((mueff - 1) / (n + 1)) - 1) + cs
     weights = np.empty(lam)
     weights[:mu] = positive / positive.sum()
-    if active and not diagonal and negative.size:
+    if active and not diagonal and negative.size and cmu > 0:  # cmu = 0 when mu = 1
         alpha_mu = 1 + c1 / cmu
         alpha_mueff = 1 + 2 * mueff_neg / (mueff + 2)
         alpha_posdef = (1 - c1 - cmu) / (n * cmu)
