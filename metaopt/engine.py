@@ -253,7 +253,7 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
     termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,
                               stagnation=stagnation, stagnation_tol=stagnation_tol)
     _check_flags(callback, asynchronous, progress,
-                 checkpoint is None and (checkpoint_every, checkpoint_interval) != (None, None))
+                 checkpoint is None and not (checkpoint_every is None and checkpoint_interval is None))
     checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
                                                                 checkpoint_interval)
     state = _resume(optimizer, resume, checkpointer, budget)

@@ -1,7 +1,16 @@
 """Session set-up: compile (or load from Numba's cache) every kernel once."""
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# The generated tests draw the same examples on every run (CI stays reproducible); set
+# METAOPT_FUZZ=random to draw new ones while hunting for bugs.
+settings.register_profile("fixed", derandomize=True, database=None)
+settings.register_profile("random", database=None)
+settings.load_profile("random" if os.environ.get("METAOPT_FUZZ") == "random" else "fixed")
 
 from metaopt.kernels import de as K
 
