@@ -3,6 +3,7 @@
 from metaopt import Binary, Permutation
 
 from .binary import DeceptiveTrap, OneMax, make_knapsack
+from .flowshop import load_taillard, taillard_instances
 from .functions import FUNCTIONS, make_function
 from .tsp import load_tsplib, tsplib_instances
 
@@ -21,7 +22,8 @@ class Problem:
 
 
 def resolve(name, dim=10, rng=0):
-    """A workload by name: a test function, a TSPLIB instance, knapsack[-N], onemax[-N],
+    """A workload by name: a test function, a TSPLIB instance, a Taillard
+    flow shop, knapsack[-N], onemax[-N],
     trap[-N] or a neural task; KeyError for any other name."""
     if name in FUNCTIONS:
         f = make_function(name, dim, rng=rng, shift=True)
@@ -30,6 +32,10 @@ def resolve(name, dim=10, rng=0):
         tsp = load_tsplib(name)
         return Problem(f"TSPLIB {name} ({tsp.n} cities)", tsp, Permutation(tsp.n), True,
                        tsp.optimum)
+    if name in taillard_instances():
+        shop = load_taillard(name)
+        return Problem(f"Taillard {name} flow shop ({shop.n} jobs x {shop.machines} machines)",
+                       shop, Permutation(shop.n), True, shop.best_known)
     base, _, size = name.partition("-")
     if base in ("knapsack", "onemax", "trap"):
         n = int(size) if size else 50
@@ -79,6 +85,7 @@ def listing():
     """The named workloads, as lines for ``metaopt list``."""
     return [f"functions  {', '.join(FUNCTIONS)}  (--dim D; shifted, seeded by --rng)",
             f"TSPLIB     {', '.join(tsplib_instances())}",
+            f"flow shop  {', '.join(taillard_instances())}",
             "binary     knapsack[-N], onemax[-N], trap[-N]",
             f"neural     {', '.join(NEURAL)}  (torch extra)"]
 
