@@ -238,3 +238,18 @@ def cma_generation(m, sigma, C, inv_sqrt, ps, pc, g, Y, f, weights, mu, mueff, c
     if diagonal:
         C_new = np.diag(C_new)
     return m_new, sigma_new, C_new, ps_new, pc_new
+
+
+def apply_moves(perms, positions, kinds):
+    """Swap (0), reversal (1) or insertion (2) at ``positions[i] = (a, b)``, with list ops."""
+    out = []
+    for row, (a, b), kind in zip(perms.tolist(), positions, kinds):
+        if kind == 0:
+            row[a], row[b] = row[b], row[a]
+        elif kind == 1:
+            lo, hi = min(a, b), max(a, b)
+            row[lo:hi + 1] = row[lo:hi + 1][::-1]
+        else:
+            row.insert(b, row.pop(a))
+        out.append(row)
+    return np.array(out)

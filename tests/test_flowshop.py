@@ -8,6 +8,7 @@ import pytest
 
 import metaopt
 from problems import FlowShop, load_taillard, neh, taillard_instances
+from problems import load_tsplib as problems_tsp
 from problems.flowshop import makespans, read_taillard, taillard_times
 from problems.registry import resolve
 
@@ -106,3 +107,29 @@ def test_registry_resolves_a_taillard_name_and_minimize_runs_on_it():
                            vectorized=True)
     assert problem.fun(res.x) == res.fun >= 1278.0
     assert res.fun <= 1.05 * 1278.0
+
+
+@pytest.mark.parametrize("method", ["ils", "sa", "tabu", "ga"])
+def test_black_box_permutation_defaults_schedule_and_route(method):
+    # The makespan and a tour length as plain functions: no distances, each method's defaults.
+    shop, tsp = load_taillard("ta001"), problems_tsp("ulysses22")
+    res = metaopt.minimize(shop, metaopt.Permutation(20), method=method, budget=30_000, rng=0,
+                           vectorized=True)
+    assert shop.gap(res.fun) < 0.02          # NEH is 0.63% above; a random order ~ 25%
+    res = metaopt.minimize(lambda tours: tsp(tours), metaopt.Permutation(22), method=method,
+                           budget=30_000, rng=0, vectorized=True)
+    assert tsp.gap(res.fun) < 0.005 and res.ndelta == 0
+
+
+@pytest.mark.parametrize("move", ["2opt", "swap", "insertion", "mixed"])
+def test_every_move_option_runs_and_is_reproducible(move):
+    shop = load_taillard("ta003")
+    runs = [metaopt.minimize(shop, metaopt.Permutation(20), method=method, budget=3_000, rng=4,
+                             vectorized=True, move=move) for method in ("ils", "sa", "tabu")]
+    again = [metaopt.minimize(shop, metaopt.Permutation(20), method=method, budget=3_000, rng=4,
+                              vectorized=True, move=move) for method in ("ils", "sa", "tabu")]
+    for a, b in zip(runs, again):
+        np.testing.assert_array_equal(a.x, b.x)
+        assert a.nfev == b.nfev == 3_000 and a.fun < 1.1 * 1081
+    with pytest.raises(ValueError, match="move"):
+        metaopt.minimize(shop, metaopt.Permutation(20), method="ils", move="3opt")

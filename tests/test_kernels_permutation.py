@@ -101,3 +101,36 @@ def test_local_search_with_nothing_active_changes_nothing():
     delta, evaluations = KP.local_search(tsp.distances, tour, KP.neighbor_lists(tsp.distances, 5),
                                          np.zeros(51, np.bool_), 3)
     assert delta == 0 and evaluations == 0 and np.array_equal(tour, np.arange(51))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_apply_moves_matches_reference(seed):
+    rng = np.random.default_rng(seed)
+    perms = np.argsort(rng.random((60, 9)), axis=1)
+    a = rng.integers(0, 9, 60)
+    b = (a + 1 + rng.integers(0, 8, 60)) % 9
+    positions, kinds = np.stack([a, b], axis=1), rng.integers(0, 3, 60)
+    expected = R.apply_moves(perms, positions, kinds)
+    np.testing.assert_array_equal(KP.apply_moves(perms.copy(), positions, kinds), expected)
+    assert all(sorted(p) == list(range(9)) for p in expected)
+
+
+@pytest.mark.parametrize("move", ["2opt", "swap", "insertion", "mixed"])
+def test_move_list_holds_every_distinct_neighbour(move):
+    from metaopt import Permutation, Space
+    from metaopt.algorithms.genomes import Permutations
+
+    genome = Permutations(Space([Permutation(7)]))
+    x = np.random.default_rng(1).permutation(7).astype(float)
+    moves = genome.move_list(move, np.random.default_rng(0))
+    neighbours = genome.apply_listed(x, moves)
+    distinct = {tuple(row) for row in neighbours.astype(int)} - {tuple(x.astype(int))}
+    # every move leads somewhere new, and the list holds each neighbour once (mixed: 2-opt
+    # and insertion share the adjacent swaps, so at most that many repeats)
+    assert tuple(x.astype(int)) not in {tuple(r) for r in neighbours.astype(int)}
+    size = genome.neighbourhood_size(move)
+    assert len(moves) == size
+    assert len(distinct) == size - (6 if move == "mixed" else 0)
+    # the whole neighbourhood: every neighbour a random move can reach is in the list
+    sampled, _ = genome.moved(np.repeat(x[None, :], 500, axis=0), np.random.default_rng(2), move)
+    assert {tuple(r) for r in sampled.astype(int)} <= distinct

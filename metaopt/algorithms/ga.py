@@ -21,7 +21,7 @@ GA_TARGETS_D10 = {
 #: Crossovers and mutations per genome, the defaults first.
 OPERATORS = ((UnitCube, ("sbx",), ("polynomial",)),
              (Bits, ("uniform", "kpoint"), ("bitflip",)),
-             (Permutations, ("ox", "pmx"), ("inversion", "swap", "2opt")))
+             (Permutations, ("ox", "pmx"), ("inversion", "swap", "2opt", "insertion", "mixed")))
 
 
 def _operators(genome):
@@ -36,10 +36,10 @@ class GA(Optimizer):
       both in the bounded form of Deb's NSGA-II code; integers and choices decode by flooring.
     - ``Binary`` variables only: uniform or k-point crossover and bit-flip mutation.
     - One ``Permutation``: order crossover OX (Davis 1985) or PMX (Goldberg & Lingle 1985);
-      swap, inversion, or "2opt" mutation. "2opt" with a distance matrix (``distances=``, lent
-      by ``minimize`` from a problem such as ``problems.TSP``) takes the child to a 2-opt local
-      optimum (a memetic GA; move deltas counted in ``Result.ndelta``); without one it is a
-      random reversal, as inversion.
+      inversion, swap, insertion, "mixed" (an inversion or an insertion) or "2opt" mutation.
+      "2opt" with a distance matrix (``distances=``, lent by ``minimize`` from a problem such
+      as ``problems.TSP``) takes the child to a 2-opt local optimum (a memetic GA; move deltas
+      counted in ``Result.ndelta``); without one it is a random reversal, as inversion.
 
     Replacement: "generational" keeps the ``elitism`` best parents and fills the rest with
     children; "steady" makes ``offspring`` children per batch and keeps the best ``pop_size``
@@ -48,16 +48,21 @@ class GA(Optimizer):
     Parameters
     ----------
     bounds : Space, variable, or (low, high) pairs
-    pop_size : int, default 100
+    pop_size : int, optional
+        Default 100; 50 for a permutation without distances (black box).
     crossover, mutation : str, optional
-        Defaults: sbx/polynomial, uniform/bitflip, ox/inversion (ox/2opt when a distance
+        Defaults: sbx/polynomial, uniform/bitflip, ox/mixed (ox/2opt when a distance
         matrix is given).
     crossover_rate : float, default 0.9
     mutation_rate : float, optional
-        Per gene for reals and bits (default ``1/dim``); per child for permutations (0.3).
+        Per gene for reals and bits (default ``1/dim``); per child for permutations (0.9
+        without distances, 0.3 with them).
     eta_c, eta_m : float, default 15 and 20
         Distribution indices of SBX and polynomial mutation.
-    tournament_size : int, default 2
+    tournament_size : int, optional
+        Default 2; 4 for a permutation without distances. (The black-box permutation
+        defaults were picked on berlin52 and Taillard's flow shops: benchmarks/tsp.py
+        --blackbox, benchmarks/flowshop.py.)
     elitism : int, default 2
     replacement : {"generational", "steady"}
     offspring : int, optional
@@ -72,9 +77,9 @@ class GA(Optimizer):
     rng, budget : as for every algorithm
     """
 
-    def __init__(self, bounds, *, pop_size=100, crossover=None, mutation=None,
+    def __init__(self, bounds, *, pop_size=None, crossover=None, mutation=None,
                  crossover_rate=0.9, mutation_rate=None, eta_c=15.0, eta_m=20.0,
-                 tournament_size=2, elitism=2, replacement="generational", offspring=None,
+                 tournament_size=None, elitism=2, replacement="generational", offspring=None,
                  k_points=None, distances=None, repair=None, init="lhs", rng=None,
                  budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
@@ -82,19 +87,24 @@ class GA(Optimizer):
         self.native = self.genome.native
         crossovers, mutations = _operators(self.genome)
         # with a distance matrix the memetic variant is the default
-        default_mut = "2opt" if isinstance(self.genome, Tours) else mutations[0]
+        tours = isinstance(self.genome, Tours)
+        black_box = isinstance(self.genome, Permutations) and not tours
+        default_mut = "2opt" if tours else "mixed" if black_box else mutations[0]
         self.crossover = check_choice("crossover", crossovers[0] if crossover is None
                                       else crossover, crossovers)
         self.mutation = check_choice("mutation", default_mut if mutation is None else mutation,
                                      mutations)
-        self.pop_size = check_int("pop_size", pop_size, minimum=4)
+        self.pop_size = check_int("pop_size", (50 if black_box else 100) if pop_size is None
+                                  else pop_size, minimum=4)
         self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 0.3 if isinstance(self.genome, Permutations) else 1.0 / self.dim
+        default_rate = 0.9 if black_box else 0.3 if tours else 1.0 / self.dim
         self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
                                         else mutation_rate, 0.0, 1.0)
         self.eta_c = check_real("eta_c", eta_c, 0.0)
         self.eta_m = check_real("eta_m", eta_m, 0.0)
-        self.tournament_size = check_int("tournament_size", tournament_size, minimum=1)
+        self.tournament_size = check_int("tournament_size", (4 if black_box else 2)
+                                         if tournament_size is None else tournament_size,
+                                         minimum=1)
         self.elitism = check_int("elitism", elitism, minimum=0, maximum=self.pop_size - 2)
         self.replacement = check_choice("replacement", replacement, ("generational", "steady"))
         default_offspring = max(2, (self.pop_size // 4) // 2 * 2)
@@ -189,4 +199,6 @@ class GA(Optimizer):
             return children
         if self.mutation == "swap":
             return g.swap(children, rng, rate)
+        if self.mutation in ("insertion", "mixed"):
+            return g.mutated(children, rng, rate, self.mutation)
         return g.inversion(children, rng, rate)  # "2opt" without distances: a reversal

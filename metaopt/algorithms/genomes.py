@@ -18,7 +18,14 @@ from ..kernels import moves as KM
 from ..kernels import permutation as KP
 from ..sampling import make_sampler
 
-__all__ = ["UnitCube", "Bits", "Permutations", "Tours", "make_genome"]
+__all__ = ["UnitCube", "Bits", "Permutations", "Tours", "make_genome", "MOVES"]
+
+# Moves on a permutation without distances: a 2-opt segment reversal (tours), a swap of two
+# elements, an insertion (one element taken out and put back elsewhere: the move of scheduling
+# local searches, e.g. Ruiz & Stuetzle 2007), or reversals and insertions half and half.
+MOVE_KINDS = {"2opt": (KP.REVERSAL,), "swap": (KP.SWAP,), "insertion": (KP.INSERTION,),
+              "mixed": (KP.REVERSAL, KP.INSERTION)}
+MOVES = tuple(MOVE_KINDS)
 
 
 class Genome:
@@ -163,18 +170,47 @@ class Permutations(Genome):
         b = (a + 1 + rng.integers(0, self.dim - 1, m)) % self.dim
         return np.stack([a, b], axis=1)
 
-    def moved(self, X, rng, move="reversal"):
-        """Each row with one random segment reversal (2-opt) or swap of two elements."""
-        op = KP.reverse_mutation if move == "reversal" else KP.swap_mutation
-        return op(X.astype(np.int64), self.pairs(X.shape[0], rng)).astype(float)
-
-    def swaps(self, x, m, rng):
-        """``m`` random swaps of ``x``; each swap's attribute, the pair of values swapped
-        (coded ``low * n + high``)."""
+    def moved(self, X, rng, move="2opt"):
+        """Each row of ``X`` with one random move of kind ``move`` (one of ``MOVES``; "mixed"
+        draws a 2-opt reversal or an insertion per row), and each move's tabu attribute: the
+        pair of values at its two positions (``low * n + high``) for a swap or reversal, the
+        moved value ``v`` as ``v * (n + 1)`` for an insertion."""
+        P = X.astype(np.int64)
+        m = P.shape[0]
         pairs = self.pairs(m, rng)
-        P = KP.swap_mutation(np.repeat(x[None, :].astype(np.int64), m, axis=0), pairs)
-        values = np.sort(x[pairs].astype(np.int64), axis=1)
-        return P.astype(float), values[:, 0] * self.dim + values[:, 1]
+        choices = MOVE_KINDS[move]
+        kinds = np.full(m, choices[0], np.int64) if len(choices) == 1 else \
+            np.asarray(choices, np.int64)[rng.integers(0, len(choices), m)]
+        rows = np.arange(m)[:, None]
+        ends = np.sort(P[rows, pairs], axis=1)
+        attributes = np.where(kinds == KP.INSERTION, P[rows[:, 0], pairs[:, 0]] * (self.dim + 1),
+                              ends[:, 0] * self.dim + ends[:, 1])
+        KP.apply_moves(P, pairs, kinds)
+        return P.astype(float), attributes
+
+    def move_list(self, move, rng):
+        """Every distinct move of kind ``move`` as rows ``(kind, a, b)``, in a random order: a
+        local search that scans it circularly knows a local optimum when a whole lap fails."""
+        a, b = np.triu_indices(self.dim, 1)
+        pairs = np.stack([a, b], axis=1)
+        # insertions of a at b: every ordered pair but b = a - 1, which repeats (a - 1 -> a)
+        ordered = np.array([(i, j) for i in range(self.dim) for j in range(self.dim)
+                            if j != i and j != i - 1], np.int64).reshape(-1, 2)
+        parts = {KP.SWAP: pairs, KP.REVERSAL: pairs, KP.INSERTION: ordered}
+        rows = np.vstack([np.column_stack([np.full(len(parts[k]), k), parts[k]])
+                          for k in MOVE_KINDS[move]]).astype(np.int64)
+        return rows[rng.permutation(len(rows))]
+
+    def apply_listed(self, x, moves):
+        """``x`` with each of the listed moves ``(kind, a, b)``, one row per move."""
+        P = np.repeat(x[None, :].astype(np.int64), len(moves), axis=0)
+        return KP.apply_moves(P, moves[:, 1:].copy(), moves[:, 0].copy()).astype(float)
+
+    def neighbourhood_size(self, move):
+        """How many distinct neighbours one point has under ``move``."""
+        n = self.dim
+        return {"2opt": n * (n - 1) // 2, "swap": n * (n - 1) // 2, "insertion": (n - 1) ** 2,
+                "mixed": n * (n - 1) // 2 + (n - 1) ** 2}[move]
 
     def order_crossover(self, first, second, rng, rate):
         """OX (Davis 1985) of each pair with probability ``rate``."""
@@ -202,6 +238,14 @@ class Permutations(Genome):
     def swap(self, children, rng, rate):
         """Two random elements of each child swapped with probability ``rate``."""
         return self._mutation(KP.swap_mutation, children, rng, rate)
+
+    def mutated(self, children, rng, rate, move):
+        """Each child, with probability ``rate``, with one random ``move`` (see ``MOVES``)."""
+        perms = children.copy()
+        chosen = np.flatnonzero(rng.random(children.shape[0]) < rate)
+        if chosen.size:
+            perms[chosen] = self.moved(perms[chosen], rng, move)[0]
+        return perms
 
     def _mutation(self, op, children, rng, rate):
         perms = children.astype(np.int64)

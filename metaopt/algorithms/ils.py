@@ -8,7 +8,7 @@ import numpy as np
 from .._checks import check_choice, check_int, check_real
 from ..kernels import permutation as KP
 from .base import Optimizer
-from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
+from .genomes import MOVES, Bits, Permutations, Tours, UnitCube, make_genome
 
 __all__ = ["ILS"]
 
@@ -33,9 +33,11 @@ class ILS(Optimizer):
       computed from move deltas inside one kernel, and the double-bridge kick (Martin, Otto &
       Felten 1991). Each walker's tour is evaluated by the objective once per iteration (nfev);
       the move deltas are counted apart, in ``Result.ndelta``.
-    - A ``Permutation`` without distances: each batch evaluates ``pop_size`` random segment
-      reversals of the current tour; after ``patience`` batches without improvement the tour is
-      a local optimum, and a double bridge kicks it.
+    - A ``Permutation`` without distances (a black box: scheduling, assignment, a tour
+      whose length is only a function): each batch evaluates ``pop_size`` of the current
+      permutation's ``move`` neighbours, scanning all of them in a random order, circularly,
+      and takes the best of a batch if it improves; once a whole lap (``patience`` batches)
+      brings no improvement the permutation is a local optimum, and a double bridge kicks it.
     - A space of ``Binary`` variables: batches of single-bit flips and of swaps of a set bit
       with a clear one; the kick flips ``kick_bits`` random bits.
     - Any other space: a compass (pattern) search on the unit cube, ``+-step`` along each
@@ -57,6 +59,9 @@ class ILS(Optimizer):
         Candidate list length.
     max_segment : int, default 3
         Longest Or-opt segment.
+    move : {"2opt", "swap", "insertion", "mixed"}, default "mixed"
+        The black-box permutation neighbourhood: segment reversals, swaps, insertions (take
+        one element out and put it back elsewhere), or reversals and insertions half and half.
     acceptance : {"better", "always"}
     restart_after : int, optional
     patience, kick_bits, step, min_step, kick_scale : the neighbourhood modes' settings
@@ -66,8 +71,8 @@ class ILS(Optimizer):
     accepts_repairs = False
 
     def __init__(self, bounds, *, pop_size=None, distances=None, neighbors=10, max_segment=3,
-                 acceptance="better", restart_after=None, patience=None, kick_bits=3,
-                 step=0.2, min_step=1e-7, kick_scale=0.1, rng=None, budget=None):
+                 move="mixed", acceptance="better", restart_after=None, patience=None,
+                 kick_bits=3, step=0.2, min_step=1e-7, kick_scale=0.1, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         n_neighbors = check_int("neighbors", neighbors, minimum=1)
         self.genome = g = make_genome(self.space, distances, "ILS", n_neighbors=n_neighbors)
@@ -82,6 +87,7 @@ class ILS(Optimizer):
         self.acceptance = check_choice("acceptance", acceptance, ACCEPTANCE)
         self.restart_after = check_int("restart_after", restart_after, minimum=1,
                                        allow_none=True)
+        self.move = check_choice("move", move, MOVES)
         self.max_segment = check_int("max_segment", max_segment, minimum=0, maximum=3)
         self.kick_bits = check_int("kick_bits", kick_bits, minimum=1)
         self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
@@ -89,7 +95,7 @@ class ILS(Optimizer):
         self.kick_scale = check_real("kick_scale", kick_scale, 0.0, low_open=True)
         self.native = g.native  # tours and bits are handed out as values
         # how many distinct neighbours a point has: reversals, flips and swaps, compass moves
-        neighbourhood = 1 if tours else self.dim * (self.dim - 1) // 2 \
+        neighbourhood = 1 if tours else g.neighbourhood_size(self.move) \
             if isinstance(g, Permutations) else self.dim + self.dim**2 // 4 \
             if isinstance(g, Bits) else 2 * self.dim
         self.patience = check_int(
@@ -103,6 +109,8 @@ class ILS(Optimizer):
         self._x_is_new = True    # its value still has to be measured
         self._stall = 0
         self._step = self.step0
+        self._scan = None        # black-box permutations: the moves, scanned circularly
+        self._scan_at = 0
 
     # ------------------------------------------------------------------------------------
     @property
@@ -159,14 +167,18 @@ class ILS(Optimizer):
         else:
             start = self._kick(self.current[0])
         self._x, self._fx, self._x_is_new = start, np.inf, True
-        self._stall, self._step = 0, self.step0
+        self._stall, self._step, self._scan = 0, self.step0, None
 
     # -- neighbourhoods ----------------------------------------------------------------------
     def _neighbours(self, x, m):
-        """Segment reversals, bit flips and swaps, or compass moves ``+-step``."""
+        """Permutation moves, bit flips and swaps, or compass moves ``+-step``."""
         g, m = self.genome, max(m, 1)
         if isinstance(g, Permutations):
-            return g.moved(np.repeat(x[None, :], m, axis=0), self.rng, "reversal")
+            if self._scan is None:
+                self._scan, self._scan_at = g.move_list(self.move, self.rng), 0
+            picks = (self._scan_at + np.arange(m)) % len(self._scan)
+            self._scan_at = int(picks[-1] + 1) % len(self._scan)
+            return g.apply_listed(x, self._scan[picks])
         if isinstance(g, Bits):
             return g.flips_or_swaps(x, m, self.rng)
         return g.compass(x, m, self.rng, self._step)[0]

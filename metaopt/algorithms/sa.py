@@ -8,7 +8,7 @@ import numpy as np
 from .._checks import check_choice, check_int, check_real
 from ..kernels import annealing as KA
 from .base import Optimizer
-from .genomes import Bits, Tours, UnitCube, make_genome
+from .genomes import MOVES, Bits, Tours, UnitCube, make_genome
 
 __all__ = ["SA", "SCHEDULES", "SA_TARGETS_D10"]
 
@@ -57,7 +57,9 @@ class SA(Optimizer):
     delta : float, default 0.1 (adaptive schedule)
     step : float, default 0.1; distribution : {"gauss", "cauchy"}
     flips : int, default 1
-    move : {"2opt", "swap"}
+    move : {"2opt", "swap", "insertion", "mixed"}, default "mixed"
+        Permutations without distances: a segment reversal, a swap, an insertion (one element
+        moved elsewhere), or a reversal or an insertion at random.
     inner_moves : int, optional (distance mode; default ``20 * n``)
     reheat_after : int, optional; restart : bool
     distances : (n, n) array, optional
@@ -68,7 +70,7 @@ class SA(Optimizer):
 
     def __init__(self, bounds, *, pop_size=None, schedule="geometric", T0=None,
                  final_ratio=1e-8, delta=0.1, step=0.1, distribution="gauss", flips=1,
-                 move="2opt", inner_moves=None, reheat_after=None, restart=False,
+                 move="mixed", inner_moves=None, reheat_after=None, restart=False,
                  distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         self.genome = make_genome(self.space, distances, "SA", permutation_alone=False)
@@ -85,7 +87,7 @@ class SA(Optimizer):
         self.step0 = check_real("step", step, 0.0, low_open=True)
         self.distribution = check_choice("distribution", distribution, ("gauss", "cauchy"))
         self.flips = check_int("flips", flips, minimum=1, maximum=self.dim)
-        self.move = check_choice("move", move, ("2opt", "swap"))
+        self.move = check_choice("move", move, MOVES)
         self.reheat_after = check_int("reheat_after", reheat_after, minimum=1, allow_none=True)
         if not isinstance(restart, bool):
             raise TypeError(f"restart must be a bool, got restart={restart!r}")
@@ -185,12 +187,12 @@ class SA(Optimizer):
         return self.genome.random(self.pop_size, self.rng)
 
     def _propose(self, x):
-        """One move per chain: a scaled step, ``flips`` bit flips, or a reversal or swap."""
+        """One move per chain: a scaled step, ``flips`` bit flips, or a permutation move."""
         if isinstance(self.genome, UnitCube):
             return self.genome.scaled_steps(x, self._sigma, self.rng, self.distribution)
         if isinstance(self.genome, Bits):
             return self.genome.flip_rows(x, self.rng, self.flips)
-        return self.genome.moved(x, self.rng, "reversal" if self.move == "2opt" else "swap")
+        return self.genome.moved(x, self.rng, self.move)[0]
 
     def _adapt_steps(self, accept):
         self._accepted[: len(accept)] += accept

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_choice, check_int, check_real
 from ..kernels import tabu as KT
 from .base import Optimizer
-from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
+from .genomes import MOVES, Bits, Permutations, Tours, UnitCube, make_genome
 
 __all__ = ["Tabu"]
 
@@ -20,7 +20,8 @@ class Tabu(Optimizer):
       ``problems.TSP``): all 2-opt moves adding an edge to a near neighbour, scored by their
       deltas in a kernel (``Result.ndelta``); removed edges are tabu. Each batch runs
       ``inner_steps`` iterations and hands the best tour met to the objective.
-    - other permutations: ``pop_size`` sampled swaps of two elements; the swapped pair is tabu.
+    - other permutations: ``pop_size`` sampled ``move`` moves; the pair of values a swap or
+      reversal touched, or the element an insertion moved, is tabu.
     - bits: single-bit flips (all of them when ``pop_size >= n``); the flipped bit is tabu.
     - everything else, on the unit cube: ``+-step`` along each coordinate (at least one level
       for integers and choices); points visited recently are tabu regions of radius
@@ -35,6 +36,8 @@ class Tabu(Optimizer):
     tenure : int, optional
         Default ``max(7, dim // 10)``; with distances ``max(10, 0.4 n)``.
     inner_steps : int, optional (distance mode; default ``n``)
+    move : {"2opt", "swap", "insertion", "mixed"}, default "mixed"
+        The permutation neighbourhood without distances (see ``ILS``).
     step : float, default 0.05; patience : int, default 20
     distances : (n, n) array, optional
     rng, budget : as for every algorithm
@@ -42,8 +45,8 @@ class Tabu(Optimizer):
 
     accepts_repairs = False
 
-    def __init__(self, bounds, *, pop_size=None, tenure=None, inner_steps=None, step=0.05,
-                 patience=20, distances=None, rng=None, budget=None):
+    def __init__(self, bounds, *, pop_size=None, tenure=None, inner_steps=None, move="mixed",
+                 step=0.05, patience=20, distances=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         self.genome = g = make_genome(self.space, distances, "Tabu", n_neighbors=8)
         self.native = g.native
@@ -58,6 +61,7 @@ class Tabu(Optimizer):
                                 minimum=1)
         self.inner_steps = check_int("inner_steps", self.dim if inner_steps is None
                                      else inner_steps, minimum=1)
+        self.move = check_choice("move", move, MOVES)
         self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
         self.patience = check_int("patience", patience, minimum=1)
         if tours:
@@ -113,12 +117,12 @@ class Tabu(Optimizer):
 
     # -- neighbourhoods --------------------------------------------------------------------
     def _neighbours(self, x):
-        """The sampled neighbourhood and each move's tabu attribute: swapped values
-        (permutations), the flipped bit, or the moved coordinate (unit cube; integers and
+        """The sampled neighbourhood and each move's tabu attribute: the values a move
+        touched (permutations), the flipped bit, or the moved coordinate (unit cube; integers and
         choices move by at least one level)."""
         g, m = self.genome, self.pop_size
         if isinstance(g, Permutations):
-            return g.swaps(x, m, self.rng)
+            return g.moved(np.repeat(x[None, :], m, axis=0), self.rng, self.move)
         if isinstance(g, Bits):
             return g.flips(x, m, self.rng)
         return g.compass(x, m, self.rng, self._step, at_least_a_level=True)

@@ -85,6 +85,36 @@ def reverse_mutation(perms, positions):
     return perms
 
 
+SWAP, REVERSAL, INSERTION = 0, 1, 2
+
+
+@njit(cache=True)
+def apply_moves(perms, positions, kinds):
+    """In place: row i gets move ``kinds[i]`` at ``positions[i] = (a, b)``: SWAP exchanges the
+    entries at a and b, REVERSAL reverses the segment between them (2-opt on a tour),
+    INSERTION takes the entry at a out and puts it back at b (the others shift by one)."""
+    for i in range(perms.shape[0]):
+        a, b = positions[i, 0], positions[i, 1]
+        if kinds[i] == SWAP:
+            perms[i, a], perms[i, b] = perms[i, b], perms[i, a]
+        elif kinds[i] == REVERSAL:
+            lo, hi = min(a, b), max(a, b)
+            while lo < hi:
+                perms[i, lo], perms[i, hi] = perms[i, hi], perms[i, lo]
+                lo += 1
+                hi -= 1
+        else:
+            moved = perms[i, a]
+            if a < b:
+                for k in range(a, b):
+                    perms[i, k] = perms[i, k + 1]
+            else:
+                for k in range(a, b, -1):
+                    perms[i, k] = perms[i, k - 1]
+            perms[i, b] = moved
+    return perms
+
+
 @njit(cache=True)
 def double_bridge(tours, cuts):
     """Tour A B C D becomes A C B D, with cut points ``0 < c1 < c2 < c3 < n`` per row."""
