@@ -114,6 +114,8 @@ def cmd_run(args):
                            checkpoint=args.checkpoint, resume=args.resume,
                            progress=None if not args.quiet else False, **options)
     seconds = time.perf_counter() - started
+    if args.method == "auto":
+        print(f"method      {res.method}")
     print(f"best value  {res.fun:.10g}{_gap_text(res.fun, problem.optimum)}")
     print(f"evaluations {res.nfev:,} in {seconds:.2f} s ({res.nfev / max(seconds, 1e-9):,.0f}/s); "
           f"{res.nit} generations; stopped: {res.message}")
@@ -301,7 +303,7 @@ def build_parser():
 
     run = sub.add_parser("run", help="optimize one problem")
     run.add_argument("problem")
-    run.add_argument("--method", default="lshade", choices=sorted(REGISTRY))
+    run.add_argument("--method", default="auto", choices=["auto"] + sorted(REGISTRY))
     run.add_argument("--dim", type=int, default=10)
     run.add_argument("--budget", type=int)
     run.add_argument("--rng", type=int, default=0)

@@ -1,16 +1,19 @@
 """``minimize``: the scipy-style entry point, a thin layer over the ask/tell driver."""
 
 import inspect
+import os
 
 from ._checks import check_int
-from .algorithms import get_algorithm, method_table
+from .algorithms import REGISTRY, get_algorithm, method_table
+from .auto import choose_method
+from .checkpoint import load_checkpoint
 from .engine import run
 from .space import as_space
 
 __all__ = ["minimize"]
 
 
-def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=False,
+def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False,
              callback=None, init=None, *, workers=1, backend="processes", client=None,
              on_error="raise", retries=None, timeout=None, checkpoint=None, checkpoint_every=None,
              checkpoint_interval=None, resume=None, asynchronous=False, progress=False,
@@ -26,8 +29,10 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
         the population in compiled code. Over a named :class:`Space`, a scalar ``fun`` receives
         a dict ``{name: value}``. NaN or infinite values count as +inf.
     bounds : sequence of (low, high), Space, or a single variable
-    method : str, default "lshade"
-        One of ``metaopt.REGISTRY``:
+    method : str, default "auto"
+        "auto" picks the method and its main settings from the space, the dimension and the
+        budget (the README's table; :func:`metaopt.auto.choose_method`), and says what it
+        picked and why in ``Result.method``. Or one of ``metaopt.REGISTRY``:
 
 {methods}
     budget : int, optional
@@ -57,7 +62,8 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     -------
     Result
         ``x``, ``fun``, ``nfev``, ``nit``, ``success``, ``message``, ``population``,
-        ``population_fun``, ``history``, ``nfail``.
+        ``population_fun``, ``history``, ``nfail``, ``method`` (the method run; after "auto",
+        with the reason in one line).
 
     Examples
     --------
@@ -67,13 +73,25 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
     >>> res.nfev
     3000
     """
-    cls = get_algorithm(method)
     space = as_space(bounds)
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
     if budget is None:
         budget = 10000 * space.dim
     budget = check_int("budget", budget, minimum=1)
+    described = method
+    auto = isinstance(method, str) and method == "auto"
+    if auto:
+        saved = _resumed_method(resume, checkpoint)
+        if saved is not None:  # a resumed run goes on with the method it began with
+            method, chosen, reason = saved, {}, "the method of the run being resumed"
+        else:
+            method, chosen, reason = choose_method(space, budget, fun)
+        options = {**chosen, **options}  # the user's own options win
+        described = f"{method} (auto: {reason})"
+    cls = get_algorithm(method)
+    if not isinstance(described, str):
+        described = cls.__name__
     if init is not None:
         options["init"] = init
     accepted = _check_options(cls, method, options)
@@ -83,17 +101,39 @@ def minimize(fun, bounds, method="lshade", budget=None, rng=None, vectorized=Fal
         if attribute in accepted and attribute not in options and hasattr(fun, attribute):
             options[attribute] = getattr(fun, attribute)
     opt = cls(space, rng=rng, budget=budget, **options)
-    return run(opt, fun, budget=budget, vectorized=vectorized, callback=callback,
+    if auto and "pop_size" not in options and "pop_size" in accepted \
+            and opt.batch_size > budget:
+        # auto on a budget below the method's first population: one population of it all
+        try:
+            opt = cls(space, rng=rng, budget=budget, pop_size=budget, **options)
+        except ValueError:
+            pass  # below the method's smallest population: run() says the budget is too small
+    res = run(opt, fun, budget=budget, vectorized=vectorized, callback=callback,
                workers=workers, backend=backend, client=client, on_error=on_error,
                retries=retries, timeout=timeout, checkpoint=checkpoint,
                checkpoint_every=checkpoint_every, checkpoint_interval=checkpoint_interval,
                resume=resume, asynchronous=asynchronous, progress=progress, maxiter=maxiter,
                target=target,
                max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol)
+    res.method = described
+    return res
 
 
 minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
     "        - " + line for line in method_table().splitlines()))
+
+
+def _resumed_method(resume, checkpoint):
+    """The registry name of the method saved in the checkpoint to resume, if there is one."""
+    path = checkpoint if resume is True else resume
+    if resume is None or resume is False or not isinstance(path, (str, os.PathLike)) \
+            or not os.path.isfile(path):
+        return None
+    try:
+        saved = load_checkpoint(path)["optimizer"]["method"]
+    except Exception:  # noqa: BLE001 - the resume itself reports what is wrong with the file
+        return None
+    return next((name for name, cls in REGISTRY.items() if cls.__name__ == saved), None)
 
 
 def _check_options(cls, method, options):

@@ -255,6 +255,7 @@ class Optimizer:
         if self.space.named and res.x is not None:
             res.params = self.space.to_dict(res.x)
         res.ndelta = self.ndelta
+        res.method = registered_name(type(self))
         return res
 
     # -- for subclasses ---------------------------------------------------------------------
@@ -267,6 +268,13 @@ class Optimizer:
     def _population(self):
         """The current population in the unit cube and its values."""
         raise NotImplementedError
+
+
+def registered_name(cls):
+    """The name ``cls`` is registered under in ``metaopt.REGISTRY`` (else its class name)."""
+    from . import REGISTRY  # the registry imports this module
+
+    return next((name for name, known in REGISTRY.items() if known is cls), cls.__name__)
 
 
 def _constructor_given(value):

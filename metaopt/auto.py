@@ -1,0 +1,45 @@
+"""``method="auto"``: the method (and its main settings) for a space, a dimension and a budget.
+
+The rules are the README's "auto" table, derived from ``benchmarks/auto.py`` (continuous
+functions), ``benchmarks/tsp.py`` and ``benchmarks/flowshop.py`` (permutations) and
+``benchmarks/binary.py`` (bit strings); change them only with those figures.
+"""
+
+__all__ = ["choose_method", "CMAES_BELOW"]
+
+#: Continuous, integer and choice spaces: CMA-ES (BIPOP restarts) below this many evaluations
+#: per dimension, L-SHADE from there on (its population reduction is built for large budgets).
+CMAES_BELOW = 5000
+
+
+def choose_method(space, budget, fun=None):
+    """``(method, options, reason)``: what ``minimize(method="auto")`` runs and why, in words.
+
+    Parameters
+    ----------
+    space : Space
+    budget : int
+        The evaluations the run may spend.
+    fun : callable, optional
+        The objective; one with a ``distances`` attribute (``problems.TSP``) is a tour.
+    """
+    kinds = set(space.kinds)
+    d = space.dim
+    per_dim = budget / d
+    if kinds == {"permutation"} and len(space.variables) == 1 and d >= 4:
+        if getattr(fun, "distances", None) is not None:
+            return "ils", {}, (f"a tour of {d} with a distance matrix: 2-opt + Or-opt local "
+                               f"search from move deltas with double-bridge kicks")
+        return "ils", {}, (f"a permutation of {d} as a black box: reversal and insertion "
+                           f"local search with double-bridge kicks")
+    if kinds == {"binary"}:
+        return "ils", {}, (f"{d} bits: flip-and-swap local search with random-flip kicks")
+    if "permutation" in kinds or "binary" in kinds:
+        return "ga", {}, (f"a mixed space with permutation or binary variables ({d} "
+                          f"columns): the GA, which has operators for every kind")
+    what = "continuous" if kinds == {"real"} else "mixed " + "/".join(sorted(kinds))
+    if per_dim < CMAES_BELOW:
+        return "cmaes", {}, (f"{d} {what} variables, {per_dim:,.0f} evaluations per "
+                             f"dimension (< {CMAES_BELOW:,}): CMA-ES with BIPOP restarts")
+    return "lshade", {}, (f"{d} {what} variables, {per_dim:,.0f} evaluations per dimension "
+                          f"(>= {CMAES_BELOW:,}): L-SHADE")
