@@ -213,8 +213,10 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
         Given to the optimizer (its schedules span it). Default: ``optimizer.budget``; for
         optimizers without a budget-dependent schedule, ``10000 * dim``. A budget that differs
         from the optimizer's own is an error.
-    workers : int, default 1
-        Parallel evaluations (-1: all cores). Results do not depend on it.
+    workers : int, Executor or map-like callable, default 1
+        Parallel evaluations (-1: all cores), or the user's own pool (a
+        ``concurrent.futures.Executor``, or a map-like callable such as ``pool.map``, as
+        scipy's ``workers=``). Results do not depend on it.
     backend : {"processes", "threads", "dask"}
     client : dask.distributed.Client or scheduler address, optional
     on_error : {"raise", "inf", "retry"}

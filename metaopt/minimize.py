@@ -3,11 +3,14 @@
 import inspect
 import os
 
+import numpy as np
+
 from ._checks import check_int
 from .algorithms import REGISTRY, get_algorithm, method_table
 from .auto import choose_method
 from .checkpoint import load_checkpoint
 from .engine import run
+from .scipy_style import Negated, WithArgs, adapt_callback, flip_result
 from .space import as_space
 
 __all__ = ["minimize"]
@@ -18,7 +21,7 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
              on_error="raise", retries=None, timeout=None, checkpoint=None, checkpoint_every=None,
              checkpoint_interval=None, resume=None, asynchronous=False, progress=False,
              maxiter=None, target=None, max_time=None, stagnation=None, stagnation_tol=0.0,
-             **options):
+             args=(), x0=None, maximize=False, **options):
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -42,7 +45,9 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
         The same seed gives the same x, fun and nfev, whatever ``workers`` and ``backend``.
     vectorized : bool, default False
     callback : callable, optional
-        ``callback(intermediate_result)`` after each generation; return True to stop.
+        Called after each generation; return True (or raise StopIteration) to stop. As in
+        scipy: ``callback(intermediate_result)``, one parameter, gets the Result so far;
+        ``callback(xk, convergence)``, two, differential_evolution's old style.
     init : {"lhs", "sobol", "random"} or array, optional
         The initial population of population-based methods.
     workers, backend, client : parallel evaluation (joblib processes, threads, or dask)
@@ -55,6 +60,14 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
         second; None: only when stderr is a terminal.
     maxiter, target, max_time, stagnation, stagnation_tol
         Further stopping rules; see :class:`metaopt.termination.Termination`.
+    args : tuple, optional
+        Extra arguments: ``fun(x, *args)``, as scipy.
+    x0 : array, optional
+        A point to start from: the mean of CMA-ES and the evolution strategies; for every
+        other method, the first point evaluated (it replaces one of the initial population).
+    maximize : bool, default False
+        Maximize ``fun``; the Result (fun, population_fun, history) and ``target`` are in
+        ``fun``'s own sign.
     **options
         Passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
 
@@ -76,6 +89,10 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
     space = as_space(bounds)
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
+    if not isinstance(maximize, (bool, np.bool_)):
+        raise TypeError(f"maximize must be a bool, got maximize={maximize!r}")
+    if not isinstance(args, tuple):
+        args = (args,)  # scipy accepts a single extra argument too
     if budget is None:
         budget = 10000 * space.dim
     budget = check_int("budget", budget, minimum=1)
@@ -94,6 +111,8 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
         described = cls.__name__
     if init is not None:
         options["init"] = init
+    if x0 is not None and _accepts(cls, "x0"):
+        options["x0"], x0 = x0, None
     accepted = _check_options(cls, method, options)
     # A problem that knows its structure lends it to the algorithms that accept it: a distance
     # matrix (problems.TSP) to local searches, a repair operator (problems.Knapsack) to the GA.
@@ -108,7 +127,16 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
             opt = cls(space, rng=rng, budget=budget, pop_size=budget, **options)
         except ValueError:
             pass  # below the method's smallest population: run() says the budget is too small
-    res = run(opt, fun, budget=budget, vectorized=vectorized, callback=callback,
+    if x0 is not None:
+        opt.start_from(x0)
+    objective = WithArgs(fun, args) if args else fun
+    if maximize:
+        objective = Negated(objective)
+        if isinstance(target, (int, float, np.integer, np.floating)) \
+                and not isinstance(target, bool):
+            target = -target  # anything else: Termination names what is wrong with it
+    res = run(opt, objective, budget=budget, vectorized=vectorized,
+              callback=adapt_callback(callback, bool(maximize)),
                workers=workers, backend=backend, client=client, on_error=on_error,
                retries=retries, timeout=timeout, checkpoint=checkpoint,
                checkpoint_every=checkpoint_every, checkpoint_interval=checkpoint_interval,
@@ -116,7 +144,7 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
                target=target,
                max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol)
     res.method = described
-    return res
+    return flip_result(res) if maximize else res
 
 
 minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
@@ -134,6 +162,10 @@ def _resumed_method(resume, checkpoint):
     except Exception:  # noqa: BLE001 - the resume itself reports what is wrong with the file
         return None
     return next((name for name, cls in REGISTRY.items() if cls.__name__ == saved), None)
+
+
+def _accepts(cls, name):
+    return name in inspect.signature(cls.__init__).parameters
 
 
 def _check_options(cls, method, options):

@@ -102,10 +102,15 @@ class Result(OptimizeResult):
         Evaluations spent and generations run.
     success : bool
         Whether the run ended by one of its stopping rules (not an error or a callback stop).
+    status : int
+        As scipy: 0 when a stopping rule ended the run, 1 the callback, 2 an error.
     message : str
         Why the run stopped.
+    method : str
+        The method run; after ``method="auto"`` with the reason it was picked, in one line.
     population, population_fun : ndarray
-        The final population (pop_size, dim) and its values.
+        The final population (pop_size, dim) and its values (``population_energies``, as
+        scipy's differential_evolution calls them, is the same array).
     history : History
         Best-so-far against evaluations, one row per generation.
     params : dict, only for a named Space

@@ -316,7 +316,41 @@ class Space:
         return [self.to_dict(x) for x in X]
 
 
+def _lower_upper(bounds):
+    """``(lb, ub)`` from scipy's ``Bounds`` or a pair of equal-length arrays, else None."""
+    if hasattr(bounds, "lb") and hasattr(bounds, "ub"):  # scipy.optimize.Bounds, duck-typed
+        lb, ub = np.atleast_1d(np.asarray(bounds.lb, float)), \
+            np.atleast_1d(np.asarray(bounds.ub, float))
+        if lb.ndim != 1 or ub.ndim != 1 or (lb.size == 1 and ub.size == 1
+                                            and np.ndim(bounds.lb) == 0):
+            raise ValueError(f"bounds: a Bounds with scalar lb and ub does not say the "
+                             f"dimension; give arrays, got bounds={bounds!r}")
+        return np.broadcast_arrays(lb, ub)
+    if isinstance(bounds, (tuple, list)) and len(bounds) == 2 \
+            and all(isinstance(b, np.ndarray) and b.ndim == 1 for b in bounds) \
+            and bounds[0].shape == bounds[1].shape:
+        lb, ub = bounds  # (lb, ub) arrays, as scipy's Bounds(lb, ub) takes them
+        if lb.shape == (2,):  # two pairs or lb and ub of two variables?
+            as_pairs = lb[0] < lb[1] and ub[0] < ub[1]
+            as_lower_upper = bool(np.all(lb < ub))
+            if as_pairs and as_lower_upper:
+                raise ValueError(f"bounds={bounds!r} is ambiguous: two (low, high) pairs, or "
+                                 f"lb and ub of two variables? Pass a list of tuples or "
+                                 f"scipy.optimize.Bounds(lb, ub)")
+            if as_pairs:
+                return None
+        return lb, ub
+    return None
+
+
 def _bounds_array(bounds):
+    lower_upper = _lower_upper(bounds)
+    if lower_upper is not None:
+        try:
+            bounds = np.stack([np.asarray(b, dtype=float) for b in lower_upper], axis=1)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"bounds: lb and ub must be arrays of numbers, got "
+                            f"bounds={bounds!r}") from exc
     try:
         arr = np.array(bounds, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -345,7 +379,8 @@ def _bounds_array(bounds):
 
 
 def as_space(bounds):
-    """Coerce ``bounds`` (a Space, one variable, or (low, high) pairs) to a :class:`Space`."""
+    """Coerce ``bounds`` to a :class:`Space`: a Space, one variable, a dict of variables,
+    ``(low, high)`` pairs, ``scipy.optimize.Bounds(lb, ub)`` or a pair of arrays ``(lb, ub)``."""
     if isinstance(bounds, Space):
         return bounds
     if isinstance(bounds, _VARIABLE_TYPES):

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_int, check_point
 from ..result import History, Result
 from ..rng import as_generator
 from ..sampling import make_sampler
@@ -63,6 +63,7 @@ class Optimizer:
         self.converged = None
         self._best_u = None
         self._pending = None
+        self._x0 = None  # a point to evaluate first (start_from), in the genome's terms
         self.history = History()
         self._t0 = time.perf_counter()
 
@@ -91,8 +92,20 @@ class Optimizer:
         if self._pending is not None:
             raise RuntimeError("ask() called twice: tell() the previous batch first")
         U = self._ask()
+        if self._x0 is not None:  # the first batch's first point is the user's start
+            U[0], self._x0 = self._x0, None
         self._pending = U
         return U.copy() if self.native else self.space.decode(U)
+
+    def start_from(self, x0):
+        """Evaluate ``x0`` (a point in variable values) first: it takes the place of the first
+        point of the first batch, whose other points the method draws as usual (scipy's
+        ``x0`` for population methods; a local search or a chain then starts from it when it
+        is the best of that batch). Call it before the first ``ask()``."""
+        if self.nfev or self._pending is not None:
+            raise RuntimeError("start_from(x0) must come before the first ask()")
+        point = check_point("x0", x0, self.space)
+        self._x0 = point.copy() if self.native else self.space.encode(point[None, :])[0]
 
     def tell(self, X, fX):
         """Report the objective values ``fX`` of the points ``X``.
@@ -256,6 +269,9 @@ class Optimizer:
             res.params = self.space.to_dict(res.x)
         res.ndelta = self.ndelta
         res.method = registered_name(type(self))
+        # scipy's names beside ours: status 0 when a stopping rule ended the run
+        res.status = 0 if success else 1 if "callback" in message else 2
+        res.population_energies = res.population_fun
         return res
 
     # -- for subclasses ---------------------------------------------------------------------

@@ -9,7 +9,8 @@ policy (:mod:`metaopt.evaluation.policy`) is written once over this interface.
 import concurrent.futures as cf
 import functools
 
-__all__ = ["InProcess", "Processes", "Threads", "Dask", "make_backend", "pool_crashes"]
+__all__ = ["InProcess", "Processes", "Threads", "Dask", "UserMap", "UserExecutor",
+           "make_backend", "pool_crashes", "is_map_like"]
 
 
 class _ExecutorBackend:
@@ -173,8 +174,77 @@ class Dask(_ExecutorBackend):
         self._parallel = None
 
 
+def is_map_like(workers):
+    """Whether ``workers`` is a user's pool: an Executor or a map-like callable."""
+    return isinstance(workers, cf.Executor) or (callable(workers) and not isinstance(workers,
+                                                                                    type))
+
+
+def _call_catching(task):
+    """Run ``fn(*args)`` from ``task = (fn, args)``; an exception is returned, not raised, so
+    that one failed task does not hide the others' results from a plain map."""
+    fn, args = task
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - the failure policy decides
+        return exc
+
+
+class UserMap:
+    """The user's map-like callable (``multiprocessing.Pool.map``, ``Executor.map``, ...), as
+    scipy's ``workers=``: ``workers(func, iterable)`` evaluates the tasks in order."""
+
+    def __init__(self, map_like):
+        self.map_like = map_like
+
+    @property
+    def capacity(self):
+        owner = getattr(self.map_like, "__self__", None)
+        n = getattr(owner, "_max_workers", None) or getattr(owner, "_processes", None)
+        if n:
+            return int(n)
+        from joblib import cpu_count
+
+        return cpu_count()
+
+    def map(self, fn, arg_lists):
+        return list(self.map_like(_call_catching, [(fn, tuple(args)) for args in arg_lists]))
+
+    def submit(self, fn, *args):
+        raise ValueError("asynchronous mode needs workers= an int or an Executor, not a "
+                         "map-like callable")
+
+    def restart(self):
+        pass
+
+    def close(self):
+        pass
+
+
+class UserExecutor(_ExecutorBackend):
+    """The user's ``concurrent.futures.Executor``: used as it is, and left open."""
+
+    def __init__(self, executor):
+        super().__init__(getattr(executor, "_max_workers", None) or -1)
+        self._executor = executor
+
+    def _make(self):
+        raise RuntimeError("the user's executor cannot be restarted after a worker died")
+
+    def restart(self):
+        pass
+
+    def close(self):
+        pass
+
+
 def make_backend(backend, workers, client=None, private=False):
-    """The backend for ``backend`` ("processes", "threads", "dask") and ``workers``."""
+    """The backend for ``backend`` ("processes", "threads", "dask") and ``workers`` (a count,
+    or the user's Executor or map-like callable)."""
+    if isinstance(workers, cf.Executor):
+        return UserExecutor(workers)
+    if is_map_like(workers):
+        return UserMap(workers)
     if backend == "dask":
         return Dask(workers, client)
     if workers == 1 and not private:

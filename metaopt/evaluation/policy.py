@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
-from .backends import Dask, InProcess, Processes, make_backend, pool_crashes
+from .backends import Dask, InProcess, Processes, is_map_like, make_backend, pool_crashes
 from .rows import EvaluationError, Failure, evaluate_rows, evaluate_rows_with_alarm, ready
 
 __all__ = ["BatchEvaluator", "ON_ERROR", "BACKENDS"]
@@ -44,8 +44,10 @@ class BatchEvaluator:
     Parameters
     ----------
     evaluator : metaopt.problem.Evaluator
-    workers : int, default 1
-        Parallel evaluations; -1 for all cores (or all of a dask cluster).
+    workers : int, Executor or map-like callable, default 1
+        Parallel evaluations; -1 for all cores (or all of a dask cluster). As scipy's
+        ``workers=``: a ``concurrent.futures.Executor`` or a map-like callable (``pool.map``)
+        of the user's, used as given (results do not depend on it either).
     backend : {"processes", "threads", "dask"}
     client : dask.distributed.Client or str, optional
         With backend="dask": a Client you made, or a scheduler address; default: the current
@@ -61,8 +63,9 @@ class BatchEvaluator:
     def __init__(self, evaluator, workers=1, backend="processes", client=None, on_error="raise",
                  retries=None, timeout=None):
         self.evaluator = evaluator
-        self.workers = check_int("workers", workers, minimum=-1)
-        if self.workers == 0:
+        user_pool = is_map_like(workers)
+        self.workers = workers if user_pool else check_int("workers", workers, minimum=-1)
+        if not user_pool and self.workers == 0:
             raise ValueError("workers must be >= 1 or -1 (all cores), got workers=0")
         self.backend_name = check_choice("backend", backend, BACKENDS)
         self.on_error = check_choice("on_error", on_error, ON_ERROR)
@@ -82,6 +85,9 @@ class BatchEvaluator:
                             f"got client={client!r}")
         self.backend = make_backend(backend, self.workers, client,
                                     private=self.timeout is not None)
+        if user_pool and timeout is not None:
+            raise ValueError("timeout needs workers= a number of processes, not the user's "
+                             "own pool")
         if isinstance(self.backend, (Processes, Dask)):
             _check_picklable(evaluator, workers, timeout)
         self.nfail = 0

@@ -1,0 +1,90 @@
+"""What scipy users pass to ``minimize`` by habit: ``args=``, both callback styles, and
+``maximize=True``; small picklable wrappers so that they run on worker processes too."""
+
+import inspect
+
+import numpy as np
+
+from .result import History
+
+__all__ = ["WithArgs", "Negated", "adapt_callback", "flip_result", "convergence"]
+
+
+class WithArgs:
+    """``fun(x, *args)`` as a function of ``x`` alone (scipy's ``args=``)."""
+
+    def __init__(self, fun, args):
+        self.fun, self.args = fun, tuple(args)
+
+    def __call__(self, x):
+        return self.fun(x, *self.args)
+
+
+class Negated:
+    """``-fun(x)``: maximizing ``fun`` is minimizing it (NaN stays a failure)."""
+
+    def __init__(self, fun):
+        self.fun = fun
+
+    def __call__(self, x):
+        value = self.fun(x)
+        if np.ndim(value) == 0:
+            return -float(value)
+        return -np.asarray(value, dtype=float)
+
+
+def convergence(population_fun, tol=0.01):
+    """scipy's differential_evolution ``convergence`` value: ``tol / (std / |mean| + eps)``
+    of the population's values (the run converges as it reaches 1)."""
+    finite = population_fun[np.isfinite(population_fun)]
+    if finite.size == 0:
+        return 0.0
+    spread = np.std(finite) / max(abs(np.mean(finite)), np.finfo(float).tiny)
+    return float(tol / (spread + np.finfo(float).eps))
+
+
+def _takes_xk_and_convergence(callback):
+    """differential_evolution's old style: two positional parameters (or ``*args``)."""
+    try:
+        params = list(inspect.signature(callback).parameters.values())
+    except (TypeError, ValueError):  # builtins without a signature: the Result
+        return False
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                  and p.default is p.empty]
+    return len(positional) >= 2 or (not positional and any(p.kind == p.VAR_POSITIONAL
+                                                           for p in params))
+
+
+def adapt_callback(callback, maximize):
+    """The engine's ``callback(result)`` for a scipy-style callback: one of one parameter
+    (scipy's ``intermediate_result``, whatever its name) receives the Result so far; one of two
+    positional parameters gets differential_evolution's old style ``(xk, convergence)``.
+    Returning True, or raising StopIteration, stops the run."""
+    if callback is None or not callable(callback):
+        return callback  # the engine names a callback that is not callable
+    old_style = _takes_xk_and_convergence(callback)
+    if not old_style and not maximize:
+        return callback
+
+    def engine_callback(res):
+        if maximize:
+            res = flip_result(res)
+        if old_style:
+            return callback(np.asarray(res.x), convergence(np.asarray(res.population_fun)))
+        return callback(res)
+
+    return engine_callback
+
+
+def flip_result(res):
+    """A minimization's Result in the terms of the maximized objective (values negated)."""
+    res.fun = -res.fun
+    res.population_fun = -np.asarray(res.population_fun)
+    res.population_energies = res.population_fun
+    if "history" in res:
+        flipped = History()
+        state = res.history.state_dict()
+        state["best_fun"] = -state["best_fun"]
+        flipped.load_state_dict(state)
+        res.history = flipped
+    return res

@@ -1,0 +1,105 @@
+"""The calls a scipy user writes by habit (issue 13): Bounds, (lb, ub), args, x0, both callback
+styles, workers as their own pool, status and population_energies, and maximize."""
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+from scipy.optimize import Bounds
+
+import metaopt
+from metaopt import REGISTRY
+from metaopt.scipy_style import convergence
+
+
+def shifted_sphere(x, a):
+    return float(np.sum((np.asarray(x) - a) ** 2))
+
+
+def test_the_scipy_call_with_an_old_style_callback():
+    seen = []
+
+    def callback(xk, convergence):
+        seen.append((np.array(xk), convergence))
+
+    x0 = np.array([0.9, -0.9, 0.1])
+    res = metaopt.minimize(shifted_sphere, Bounds([-1] * 3, [1] * 3), args=(0.25,), x0=x0,
+                           callback=callback, method="de", budget=3000, rng=0)
+    np.testing.assert_allclose(res.x, 0.25, atol=1e-3)
+    assert res.status == 0 and res.success
+    assert res.population_energies is res.population_fun
+    assert len(seen) == res.nit - 1 or len(seen) == res.nit
+    assert all(isinstance(c, float) and c >= 0 for _, c in seen)
+    # differential_evolution's measure: tol / (std / |mean| + eps), tol = 0.01
+    energies = np.array([1.0, 2.0, 3.0])
+    expected = 0.01 / (np.std(energies) / 2.0 + np.finfo(float).eps)
+    assert convergence(energies) == pytest.approx(expected)
+
+
+def test_the_scipy_call_with_a_new_style_callback_that_stops():
+    def callback(intermediate_result):
+        return intermediate_result.fun < 1e-2
+
+    res = metaopt.minimize(shifted_sphere, (np.full(2, -1.0), np.full(2, 1.0)), args=(0.5,),
+                           callback=callback, method="de", budget=5000, rng=0)
+    assert res.fun < 1e-2 and res.nfev < 5000
+    assert res.status == 1 and not res.success and "callback" in res.message
+
+
+def test_x0_is_evaluated_first_by_every_method():
+    x0 = np.array([0.3, -0.7])
+    for method in sorted(REGISTRY):
+        calls = []
+
+        def f(x):
+            calls.append(np.array(x, float))
+            return float(np.sum(np.asarray(x) ** 2))
+
+        res = metaopt.minimize(f, [(-1, 1)] * 2, method=method, x0=x0, budget=300, rng=1)
+        first = calls[0]
+        if method in ("cmaes", "snes", "openai_es"):  # x0 is the distribution's mean
+            assert res.nfev == 300
+            continue
+        np.testing.assert_allclose(first, x0, err_msg=method)
+
+
+def test_x0_outside_the_box_names_x0():
+    with pytest.raises(ValueError, match="x0"):
+        metaopt.minimize(lambda x: 0.0, [(-1, 1)] * 2, method="de", x0=[3.0, 0.0], budget=50)
+
+
+def test_workers_as_an_executor_map_gives_the_same_run():
+    serial = metaopt.minimize(shifted_sphere, Bounds([-1] * 2, [1] * 2), args=(0.1,),
+                              method="de", budget=400, rng=3)
+    with ProcessPoolExecutor(2) as pool:
+        mapped = metaopt.minimize(shifted_sphere, Bounds([-1] * 2, [1] * 2), args=(0.1,),
+                                  method="de", budget=400, rng=3, workers=pool.map)
+        executor = metaopt.minimize(shifted_sphere, Bounds([-1] * 2, [1] * 2), args=(0.1,),
+                                    method="de", budget=400, rng=3, workers=pool)
+    for res in (mapped, executor):
+        np.testing.assert_array_equal(res.x, serial.x)
+        assert res.nfev == serial.nfev
+
+
+def test_maximize_reports_the_objectives_own_sign():
+    def profit(x):
+        return 10.0 - float(np.sum((np.asarray(x) - 0.2) ** 2))
+
+    seen = []
+    res = metaopt.minimize(profit, [(-1, 1)] * 2, maximize=True, budget=1500, rng=0,
+                           target=9.999999, callback=lambda intermediate_result:
+                           seen.append(intermediate_result.fun))
+    assert res.fun == pytest.approx(10.0, abs=1e-6) and res.fun == profit(res.x)
+    assert np.all(res.population_fun <= res.fun)
+    assert np.all(np.diff(res.history.best_fun) >= 0)  # the best so far only grows
+    assert seen and all(v <= res.fun for v in seen)
+    assert "target" in res.message and res.nfev < 1500
+    with pytest.raises(TypeError, match="maximize"):
+        metaopt.minimize(profit, [(-1, 1)] * 2, maximize="yes")
+
+
+def test_ambiguous_and_scalar_bounds_are_explained():
+    with pytest.raises(ValueError, match="ambiguous"):
+        metaopt.minimize(lambda x: 0.0, (np.array([0.0, 1.0]), np.array([2.0, 3.0])))
+    space = metaopt.space.as_space((np.array([-1.0, 1.0]), np.array([-2.0, 2.0])))
+    assert [(v.low, v.high) for v in space.variables] == [(-1.0, 1.0), (-2.0, 2.0)]
