@@ -68,6 +68,23 @@ def _pyplot():
     return plt
 
 
+def _parse_options(pairs):
+    """``["F=0.7", "strategy=best1bin"]`` -> ``{"F": 0.7, "strategy": "best1bin"}``."""
+    import ast
+
+    options = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise SystemExit(f"--option needs KEY=VALUE, got {pair!r}")
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text  # a bare word is a string
+        options[key.strip().replace("-", "_")] = value
+    return options
+
+
 def _write_history(path, result):
     result.history.to_csv(path)
 
@@ -103,6 +120,7 @@ def _gap_text(value, optimum):
 def cmd_run(args):
     problem = resolve(args.problem, args.dim, args.rng, args.bounds, args.vectorized)
     options = dict(problem.options.get(args.method, {}))
+    options.update(_parse_options(args.option))
     if args.pop_size:
         options["pop_size"] = args.pop_size
     budget = args.budget or 10_000 * args.dim
@@ -112,6 +130,7 @@ def cmd_run(args):
     res = metaopt.minimize(problem.fun, problem.bounds, method=args.method, budget=budget,
                            rng=args.rng, vectorized=problem.vectorized, workers=args.workers,
                            checkpoint=args.checkpoint, resume=args.resume,
+                           target=args.target, max_time=args.max_time,
                            progress=None if not args.quiet else False, **options)
     seconds = time.perf_counter() - started
     if args.method == "auto":
@@ -122,6 +141,8 @@ def cmd_run(args):
     if res.get("ndelta"):
         print(f"move deltas {res.ndelta:,} (evaluated from the problem's distance matrix)")
     x = np.asarray(res.x)
+    if metaopt.space.as_space(problem.bounds).integer_valued:
+        x = x.astype(np.int64)  # tours and bit strings read as integers
     shown = np.array2string(x[:12], precision=5, suppress_small=True)
     print(f"best x      {shown}{' ...' if x.size > 12 else ''}")
     if problem.report is not None:
@@ -130,7 +151,7 @@ def cmd_run(args):
         out = pathlib.Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         _write_history(out / "history.csv", res)
-        res.to_json(out / "result.json")
+        res.to_json(out / "result.json", history=False)  # the history is history.csv
         plt = _pyplot()
         ax = res.plot(label=args.method)
         ax.set_title(f"{args.method} on {problem.name}")
@@ -264,7 +285,7 @@ def cmd_lr_search(args):
             writer = csv.writer(handle)
             writer.writerow(["trial", "lr", "val_loss"])
             writer.writerows(zip(range(len(lrs)), lrs, losses))
-        res.to_json(out / "result.json")
+        res.to_json(out / "result.json", history=False)  # the history is history.csv
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(7, 4.5))
         finite = np.isfinite(losses)
@@ -296,24 +317,40 @@ def cmd_list(args):
     return 0
 
 
+DEFAULTS = argparse.ArgumentDefaultsHelpFormatter
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="metaopt", description="Population-based, "
                                      "gradient-free optimization.")
+    parser.add_argument("--version", action="version",
+                        version=f"metaopt {metaopt.__version__}")
     sub = parser.add_subparsers(dest="verb", required=True)
 
-    run = sub.add_parser("run", help="optimize one problem")
-    run.add_argument("problem")
-    run.add_argument("--method", default="auto", choices=["auto"] + sorted(REGISTRY))
-    run.add_argument("--dim", type=int, default=10)
-    run.add_argument("--budget", type=int)
-    run.add_argument("--rng", type=int, default=0)
-    run.add_argument("--workers", type=int, default=1)
-    run.add_argument("--pop-size", type=int)
-    run.add_argument("--checkpoint")
-    run.add_argument("--resume")
-    run.add_argument("--bounds", type=float, nargs=2, metavar=("LOW", "HIGH"))
-    run.add_argument("--vectorized", action="store_true")
-    run.add_argument("--out")
+    run = sub.add_parser("run", help="optimize one problem", formatter_class=DEFAULTS)
+    run.add_argument("problem", help="a named problem (see `metaopt list`) or module:function "
+                                     "(a module in the current folder or importable)")
+    run.add_argument("--method", default="auto", choices=["auto"] + sorted(REGISTRY),
+                     help="the algorithm; auto picks from the space, dimension and budget")
+    run.add_argument("--dim", type=int, default=10, help="dimension of test functions and "
+                                                         "of module:function")
+    run.add_argument("--budget", type=int, help="evaluations (default 10000 x dim)")
+    run.add_argument("--rng", type=int, default=0, help="the seed")
+    run.add_argument("--workers", type=int, default=1, help="parallel evaluations (-1: all "
+                                                            "cores)")
+    run.add_argument("--pop-size", type=int, help="population size (default: the method's)")
+    run.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                     help="an algorithm option, e.g. --option strategy=best1bin "
+                          "--option F=0.7 (repeatable; values read as Python literals)")
+    run.add_argument("--target", type=float, help="stop once the best value is at or below it")
+    run.add_argument("--max-time", type=float, help="stop after this many seconds")
+    run.add_argument("--checkpoint", help="save the run to this file as it goes")
+    run.add_argument("--resume", help="continue the run saved in this file")
+    run.add_argument("--bounds", type=float, nargs=2, metavar=("LOW", "HIGH"),
+                     help="the box of module:function, the same for every coordinate")
+    run.add_argument("--vectorized", action="store_true",
+                     help="module:function takes the whole population (n, dim) at once")
+    run.add_argument("--out", help="folder for history.csv, result.json and plots")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 

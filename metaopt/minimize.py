@@ -21,7 +21,7 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
              on_error="raise", retries=None, timeout=None, checkpoint=None, checkpoint_every=None,
              checkpoint_interval=None, resume=None, asynchronous=False, progress=False,
              maxiter=None, target=None, max_time=None, stagnation=None, stagnation_tol=0.0,
-             args=(), x0=None, maximize=False, **options):
+             args=(), x0=None, maximize=False, max_trials=None, **options):
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -68,6 +68,9 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
     maximize : bool, default False
         Maximize ``fun``; the Result (fun, population_fun, history) and ``target`` are in
         ``fun``'s own sign.
+    max_trials : int, optional
+        Keep only the first ``max_trials`` evaluations in ``Result.trials`` (its ``dropped``
+        counts the others); default: every one (dim + 4 floats each).
     **options
         Passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
 
@@ -129,6 +132,7 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
             pass  # below the method's smallest population: run() says the budget is too small
     if x0 is not None:
         opt.start_from(x0)
+    opt.trials.max_rows = check_int("max_trials", max_trials, minimum=0, allow_none=True)
     objective = WithArgs(fun, args) if args else fun
     if maximize:
         objective = Negated(objective)

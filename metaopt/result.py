@@ -1,10 +1,9 @@
-"""The result record (scipy's OptimizeResult) and the convergence history."""
+"""The result record (read like scipy's OptimizeResult) and the convergence history."""
 
 import csv
 import json
 
 import numpy as np
-from scipy.optimize import OptimizeResult
 
 __all__ = ["Result", "History"]
 
@@ -89,8 +88,36 @@ class History:
             writer.writerows(zip(*(columns[name].tolist() for name in self.columns)))
 
 
-class Result(OptimizeResult):
-    """The outcome of a run; reads like scipy's OptimizeResult.
+class _Record(dict):
+    """A dict whose keys read as attributes, printed as scipy prints an OptimizeResult (its
+    own class: importing scipy.optimize would cost ``import metaopt`` half a second)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    __setattr__ = dict.__setitem__
+    __delattr__ = dict.__delitem__
+
+    def __dir__(self):
+        return list(self.keys()) + dir(type(self))
+
+    def __repr__(self):
+        if not self:
+            return f"{type(self).__name__}()"
+        width = max(map(len, self.keys())) + 1
+        lines = []
+        for key, value in self.items():
+            text = repr(value).replace("\n", "\n" + " " * (width + 2))
+            lines.append(f"{key.rjust(width)}: {text}")
+        return "\n".join(lines)
+
+
+class Result(_Record):
+    """The outcome of a run; reads like scipy's OptimizeResult (a dict whose keys are also
+    attributes: ``res.x``, ``res["x"]``).
 
     Attributes
     ----------
@@ -113,6 +140,9 @@ class Result(OptimizeResult):
         scipy's differential_evolution calls them, is the same array).
     history : History
         Best-so-far against evaluations, one row per generation.
+    trials : Trials
+        Every evaluation: its point in the user's terms, value, batch, time and failure
+        (``to_pandas()``, ``to_csv()``); see :class:`metaopt.trials.Trials`.
     params : dict, only for a named Space
         ``x`` as ``{name: value}``.
     """
@@ -137,14 +167,15 @@ class Result(OptimizeResult):
         ax.grid(alpha=0.3)
         return ax
 
-    def to_json(self, path=None):
-        """The result as JSON (x, fun, counters, message, and the history's columns); written
-        to ``path`` when given, returned as a string otherwise."""
+    def to_json(self, path=None, history=True):
+        """The result as JSON (x, fun, counters, message, method, and with ``history`` the
+        history's columns); written to ``path`` when given, returned as a string otherwise."""
         record = {"x": np.asarray(self.x).tolist(), "fun": float(self.fun),
                   "nfev": int(self.nfev), "nit": int(self.nit), "success": bool(self.success),
                   "message": str(self.message), "nfail": int(self.get("nfail", 0)),
-                  "ndelta": int(self.get("ndelta", 0)),
-                  "history": {k: v.tolist() for k, v in self.history.to_dict().items()}}
+                  "ndelta": int(self.get("ndelta", 0)), "method": str(self.get("method", ""))}
+        if history:
+            record["history"] = {k: v.tolist() for k, v in self.history.to_dict().items()}
         if "params" in self:
             record["params"] = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
                                 for k, v in self.params.items()}

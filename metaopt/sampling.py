@@ -3,7 +3,6 @@
 import warnings
 
 import numpy as np
-from scipy.stats import qmc
 
 from .rng import spawn_seed
 
@@ -36,6 +35,8 @@ class _LatinHypercube:
     """
 
     def __init__(self, dim, rng):
+        from scipy.stats import qmc  # imported on use: it costs ``import metaopt`` 0.6 s
+
         self.engine = qmc.LatinHypercube(dim, rng=spawn_seed(rng))
 
     def random(self, n):
@@ -56,6 +57,8 @@ class _Sobol:
     """
 
     def __init__(self, dim, rng):
+        from scipy.stats import qmc
+
         if dim > qmc.Sobol.MAXDIM:
             raise ValueError(f"the Sobol sequence has at most {qmc.Sobol.MAXDIM} dimensions, "
                              f"got {dim}; use 'lhs' or 'random'")
@@ -68,6 +71,8 @@ class _Sobol:
 
     def load_state_dict(self, state):
         self.seed = int(state["seed"])
+        from scipy.stats import qmc
+
         self.engine = qmc.Sobol(self.dim, scramble=True, rng=self.seed)
         self.engine.fast_forward(int(state["num_generated"]))
 

@@ -1,6 +1,7 @@
 """What scipy users pass to ``minimize`` by habit: ``args=``, both callback styles, and
 ``maximize=True``; small picklable wrappers so that they run on worker processes too."""
 
+import copy
 import inspect
 
 import numpy as np
@@ -81,6 +82,9 @@ def flip_result(res):
     res.fun = -res.fun
     res.population_fun = -np.asarray(res.population_fun)
     res.population_energies = res.population_fun
+    if "trials" in res:
+        res.trials = copy.copy(res.trials)  # the run's own table keeps the minimized sign
+        res.trials.sign = -res.trials.sign
     if "history" in res:
         flipped = History()
         state = res.history.state_dict()

@@ -35,9 +35,24 @@ def test_run_writes_history_result_and_plot(tmp_path):
     assert "best value" in text and "optimum 0" in text and "evaluations 20,000" in text
     assert columns(tmp_path / "history.csv") == ["nit", "nfev", "best_fun", "time"]
     result = json.loads((tmp_path / "result.json").read_text())
-    assert {"x", "fun", "nfev", "nit", "message", "history"} <= set(result)
+    assert {"x", "fun", "nfev", "nit", "message", "method"} <= set(result)
+    assert "history" not in result  # that is history.csv
     assert result["nfev"] == 20000 and len(result["x"]) == 5
     assert is_png(tmp_path / "convergence.png")
+
+
+def test_run_flags_a_user_of_the_command_line_expects(tmp_path):
+    assert metaopt("--version").startswith("metaopt ")
+    text = metaopt("run", "sphere", "--dim", "3", "--budget", "50000", "--target", "1e-6",
+                   "--method", "de", "--option", "strategy='best1bin'", "--option", "F=0.6",
+                   "--quiet")
+    assert "target value 1e-06 reached" in text and "evaluations 50,000" not in text
+    tour = metaopt("run", "ta001", "--budget", "2000", "--quiet")
+    assert "method      ils (auto" in tour
+    best = next(line for line in tour.splitlines() if line.startswith("best x"))
+    assert "." not in best.removesuffix("...")  # a job order prints as integers
+    help_text = metaopt("run", "--help")
+    assert "(default: auto)" in help_text and "--max-time" in help_text
 
 
 def test_run_tsp_binary_and_a_users_objective(tmp_path):

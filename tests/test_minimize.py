@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from numba import njit
-from scipy.optimize import OptimizeResult
 
 import metaopt
 from metaopt import Choice, Integer, Real, Space
@@ -44,9 +43,13 @@ def test_jitted_objective_runs_in_compiled_loop():
     np.testing.assert_allclose(ev(X), sphere_vec(X))
 
 
-def test_default_method_is_lshade_and_solves_a_small_problem():
+def test_default_method_solves_a_small_problem_and_reads_like_scipys_result():
     res = metaopt.minimize(sphere_vec, BOUNDS, budget=20_000, rng=0, vectorized=True)
-    assert res.fun < 1e-10 and isinstance(res, OptimizeResult)
+    assert res.fun < 1e-10 and isinstance(res, dict)
+    assert res["x"] is res.x and {"x", "fun", "nfev", "nit", "success", "status",
+                                  "message", "method"} <= set(res.keys())
+    text = repr(res)  # scipy's layout: one "key: value" line per field, keys right-aligned
+    assert "\n" in text and any(line.strip().startswith("fun: ") for line in text.splitlines())
 
 
 def test_dict_objective_over_named_space():

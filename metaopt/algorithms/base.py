@@ -16,6 +16,7 @@ from ..result import History, Result
 from ..rng import as_generator
 from ..sampling import make_sampler
 from ..space import Space, as_space
+from ..trials import Trials
 from ..state import StateError, from_plain, to_plain
 
 __all__ = ["Optimizer", "PopulationOptimizer"]
@@ -65,6 +66,7 @@ class Optimizer:
         self._pending = None
         self._x0 = None  # a point to evaluate first (start_from), in the genome's terms
         self.history = History()
+        self.trials = Trials(self.space)
         self._t0 = time.perf_counter()
 
     # -- the public contract ----------------------------------------------------------------
@@ -135,6 +137,7 @@ class Optimizer:
             )
         with np.errstate(over="ignore"):  # values near 1e308 may overflow the sum: still finite
             finite = math.isfinite(f.sum())  # a finite sum rules out NaN and inf in one pass
+        failed = np.zeros(n, bool) if finite else ~np.isfinite(f)
         if not finite:
             f = np.where(np.isfinite(f), f, np.inf)
         U = self._take_repairs(U[:n], X)
@@ -146,7 +149,9 @@ class Optimizer:
         if f[i] < self.best_fun or self._best_u is None:
             self.best_fun = float(f[i])
             self._best_u = U[i].copy()
-        self.history.append(self.nit, self.nfev, self.best_fun, time.perf_counter() - self._t0)
+        now = time.perf_counter() - self._t0
+        self.history.append(self.nit, self.nfev, self.best_fun, now)
+        self.trials.append(X, f, self.nit, now, failed)
 
     #: Whether told points that differ from the asked ones (a caller's repair) can replace
     #: them; methods whose moves carry bookkeeping (tabu attributes, local-search tours) can't.
@@ -268,6 +273,7 @@ class Optimizer:
         if self.space.named and res.x is not None:
             res.params = self.space.to_dict(res.x)
         res.ndelta = self.ndelta
+        res.trials = self.trials
         res.method = registered_name(type(self))
         # scipy's names beside ours: status 0 when a stopping rule ended the run
         res.status = 0 if success else 1 if "callback" in message else 2

@@ -17,6 +17,11 @@ STRATEGIES = {
     "current-to-pbest/1": K.CURRENT_TO_PBEST1,
 }
 CROSSOVERS = ("bin", "exp")
+#: scipy.optimize.differential_evolution's strategy names, as (strategy, crossover).
+SCIPY_STRATEGIES = {f"{scipy_name}{cx}": (ours, cx) for cx in CROSSOVERS
+                    for scipy_name, ours in (("best1", "best/1"), ("rand1", "rand/1"),
+                                             ("rand2", "rand/2"),
+                                             ("currenttobest1", "current-to-best/1"))}
 BOUND_HANDLING = {"midpoint": K.MIDPOINT, "clip": K.CLIP, "reflect": K.REFLECT, "reinit": K.REINIT}
 
 
@@ -34,7 +39,8 @@ class DE(PopulationOptimizer):
     pop_size : int, default ``max(10 * dim, 10)``
     strategy : {"rand/1", "best/1", "current-to-best/1", "rand/2", "current-to-pbest/1"}
         current-to-pbest/1 (Zhang & Sanderson 2009) draws its second difference vector from the
-        population and an archive of ``pop_size`` replaced parents.
+        population and an archive of ``pop_size`` replaced parents. scipy's names work too
+        ("best1bin", "rand1exp", "rand2bin", "currenttobest1bin", ...: they set the crossover).
     crossover : {"bin", "exp"}
         Binomial or exponential crossover.
     F : float in (0, 2], default 0.5
@@ -48,6 +54,9 @@ class DE(PopulationOptimizer):
     bound_handling : {"midpoint", "clip", "reflect", "reinit"}
         Midpoint between the parent and the bound crossed (as in JADE), clipping, reflection, or
         a uniform redraw of the component (as in scipy).
+    mutation, recombination : optional
+        scipy's names: ``mutation`` a float is ``F``, a (low, high) pair is ``dither``;
+        ``recombination`` is ``CR``.
     init : {"lhs", "sobol", "random"} or array
     rng : None, int or numpy.random.Generator
     budget : int, optional
@@ -56,8 +65,17 @@ class DE(PopulationOptimizer):
 
     def __init__(self, bounds, *, pop_size=None, strategy="rand/1", crossover="bin", F=0.5,
                  CR=0.9, dither=None, p=0.05, bound_handling="midpoint", init="lhs", rng=None,
-                 budget=None):
-        check_choice("strategy", strategy, STRATEGIES)
+                 budget=None, mutation=None, recombination=None):
+        if isinstance(strategy, str) and strategy in SCIPY_STRATEGIES:
+            strategy, crossover = SCIPY_STRATEGIES[strategy]
+        if mutation is not None:
+            if isinstance(mutation, (tuple, list)):
+                dither = mutation
+            else:
+                F = mutation
+        if recombination is not None:
+            CR = recombination
+        check_choice("strategy", strategy, tuple(STRATEGIES) + tuple(SCIPY_STRATEGIES))
         self.strategy = strategy
         self._code = STRATEGIES[strategy]
         self.crossover = check_choice("crossover", crossover, CROSSOVERS)

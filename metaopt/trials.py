@@ -1,0 +1,143 @@
+"""Every evaluation of a run: its point, value, batch, time and failure (Optuna's trials table)."""
+
+import csv
+
+import numpy as np
+
+__all__ = ["Trials"]
+
+
+class Trials:
+    """One row per evaluation, kept in numpy arrays that grow geometrically.
+
+    Columns: ``number`` (1, 2, ... in the order told), ``batch`` (the generation it belongs
+    to), ``time`` (seconds since the run began), ``value`` (the objective's value; a failed
+    evaluation, or one that was not a number, is ``inf`` (``-inf`` when maximizing) and marked
+    ``failed``), ``failed``, and the point's variables in the user's terms: a column per
+    variable of a named space (``name[i]`` for the columns of a Binary or Permutation), ``x0``,
+    ``x1``, ... otherwise, choices as their options.
+
+    ``max_rows`` caps the table for very long runs: the first ``max_rows`` evaluations are
+    kept and ``dropped`` counts the others. ``to_pandas()``, ``to_dict()`` and ``to_csv()``
+    export it.
+    """
+
+    def __init__(self, space, max_rows=None):
+        self.space = space
+        self.max_rows = max_rows
+        self.dropped = 0
+        self.sign = 1.0  # -1 once the result reports a maximized objective
+        self._n = 0
+        self._x = np.empty((16, space.dim))
+        self._scalars = np.empty((16, 4))  # batch, time, value, failed
+
+    def __len__(self):
+        return self._n
+
+    def append(self, X, values, batch, time, failed):
+        """Record the told points ``X`` (n, dim) in variable values with their ``values``."""
+        n = X.shape[0]
+        if self.max_rows is not None:
+            room = max(0, self.max_rows - self._n)
+            self.dropped += n - min(n, room)
+            n = min(n, room)
+            if n == 0:
+                return
+        while self._n + n > self._x.shape[0]:
+            self._x = np.concatenate([self._x, np.empty_like(self._x)])
+            self._scalars = np.concatenate([self._scalars, np.empty_like(self._scalars)])
+        rows = slice(self._n, self._n + n)
+        self._x[rows] = X[:n]
+        self._scalars[rows, 0] = batch
+        self._scalars[rows, 1] = time
+        self._scalars[rows, 2] = values[:n]
+        self._scalars[rows, 3] = failed[:n]
+        self._n += n
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def x(self):
+        """The points, (rows, dim), in variable values (choices as option indices)."""
+        return self._x[: self._n].copy()
+
+    @property
+    def value(self):
+        return self.sign * self._scalars[: self._n, 2]
+
+    @property
+    def failed(self):
+        return self._scalars[: self._n, 3].astype(bool)
+
+    @property
+    def batch(self):
+        return self._scalars[: self._n, 0].astype(np.int64)
+
+    @property
+    def time(self):
+        return self._scalars[: self._n, 1].copy()
+
+    def best(self):
+        """The row of the best value: ``(x, value)``."""
+        if not self._n:
+            raise ValueError("no trials recorded")
+        i = int(np.argmin(self._scalars[: self._n, 2]))
+        return self._x[i].copy(), float(self.sign * self._scalars[i, 2])
+
+    def columns(self):
+        """The variable columns' names and values in the user's terms."""
+        out = {}
+        X = self._x[: self._n]
+        start = 0
+        for name, var in zip(self.space.names, self.space.variables):
+            cols = X[:, start:start + var.size]
+            start += var.size
+            if var.kind == "choice":
+                options = np.array(var.options, dtype=object)
+                out[name] = options[cols[:, 0].astype(np.int64)]
+            elif var.size == 1:
+                out[name] = cols[:, 0].astype(np.int64) if var.kind == "integer" else cols[:, 0]
+            else:  # a Binary or Permutation: one column per element, as integers
+                for i in range(var.size):
+                    out[f"{name}[{i}]"] = cols[:, i].astype(np.int64)
+        return out
+
+    def to_dict(self):
+        """Columns as a dict of arrays: number, batch, time, value, failed, then variables."""
+        table = {"number": np.arange(1, self._n + 1), "batch": self.batch, "time": self.time,
+                 "value": self.value, "failed": self.failed}
+        table.update(self.columns())
+        return table
+
+    def to_pandas(self):
+        """The table as a pandas DataFrame (needs pandas), one row per evaluation."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict())
+
+    def to_csv(self, path):
+        """Write the table to ``path`` as CSV with a header row."""
+        table = self.to_dict()
+        with open(path, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(list(table))
+            writer.writerows(zip(*(np.asarray(column).tolist() for column in table.values())))
+
+    def __repr__(self):
+        dropped = f", {self.dropped} dropped by max_rows" if self.dropped else ""
+        return f"Trials({self._n} rows{dropped})"
+
+    # -- saving ----------------------------------------------------------------------------
+    def state_dict(self):
+        return {"x": self.x, "scalars": self._scalars[: self._n].copy(),
+                "dropped": self.dropped, "max_rows": -1 if self.max_rows is None
+                else self.max_rows}
+
+    def load_state_dict(self, state):
+        x, scalars = np.asarray(state["x"], float), np.asarray(state["scalars"], float)
+        self._n = x.shape[0]
+        self._x = np.concatenate([x.reshape(self._n, self.space.dim),
+                                  np.empty((max(16, self._n), self.space.dim))])
+        self._scalars = np.concatenate([scalars.reshape(self._n, 4),
+                                        np.empty((max(16, self._n), 4))])
+        self.dropped = int(state["dropped"])
+        self.max_rows = None if int(state["max_rows"]) < 0 else int(state["max_rows"])

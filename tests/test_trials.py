@@ -1,0 +1,71 @@
+"""Result.trials: every evaluation, in the user's terms (issue 13)."""
+
+import numpy as np
+import pytest
+
+import metaopt
+from metaopt import Choice, Integer, Permutation, Real, Space
+
+
+def test_one_row_per_evaluation_reproducing_the_result():
+    calls = []
+
+    def f(x):
+        calls.append(np.array(x))
+        return float(np.sum((np.asarray(x) - 0.2) ** 2))
+
+    res = metaopt.minimize(f, [(-1, 1)] * 3, method="de", budget=500, rng=0)
+    table = res.trials.to_pandas()
+    assert len(table) == res.nfev == 500
+    assert table["value"].min() == res.fun
+    best = table.loc[table["value"].idxmin()]
+    np.testing.assert_array_equal(best[["x0", "x1", "x2"]].to_numpy(float), res.x)
+    # each row is the point the objective received, with the value it returned
+    np.testing.assert_array_equal(table[["x0", "x1", "x2"]].to_numpy(float), np.array(calls))
+    assert table["batch"].is_monotonic_increasing and table["batch"].iloc[-1] == res.nit
+    assert table["time"].is_monotonic_increasing and not table["failed"].any()
+
+
+def test_named_space_columns_are_the_users_terms_and_failures_are_marked(tmp_path):
+    space = Space({"lr": Real(1e-4, 1, log=True), "layers": Integer(1, 4),
+                   "act": Choice(["relu", "tanh"]), "order": Permutation(3)})
+
+    def f(p):
+        if p["layers"] == 4:
+            return float("nan")  # a value that is not a number: a failure, counted
+        return abs(np.log10(p["lr"]) + 2) + (p["act"] != "tanh") + p["order"][0]
+
+    res = metaopt.minimize(f, space, method="random", budget=200, rng=1)
+    table = res.trials.to_pandas()
+    assert list(table.columns) == ["number", "batch", "time", "value", "failed", "lr",
+                                   "layers", "act", "order[0]", "order[1]", "order[2]"]
+    assert set(table["act"]) <= {"relu", "tanh"} and table["layers"].dtype.kind == "i"
+    failed = table["failed"].to_numpy()
+    np.testing.assert_array_equal(failed, table["layers"].to_numpy() == 4)
+    assert np.all(np.isinf(table["value"][failed])) and failed.any()
+    res.trials.to_csv(tmp_path / "trials.csv")
+    lines = (tmp_path / "trials.csv").read_text().splitlines()
+    assert len(lines) == 201 and lines[0].startswith("number,batch,time,value,failed,lr")
+
+
+def test_maximize_reports_trials_in_the_objectives_sign_and_the_cap_counts_what_it_drops():
+    res = metaopt.minimize(lambda x: 3.0 - float(np.sum(x**2)), [(-1, 1)] * 2, method="de",
+                           budget=300, rng=0, maximize=True, max_trials=100)
+    assert len(res.trials) == 100 and res.trials.dropped == 200
+    assert res.trials.value.max() <= res.fun <= 3.0
+    assert "200 dropped" in repr(res.trials)
+    with pytest.raises(ValueError, match="max_trials"):
+        metaopt.minimize(lambda x: 0.0, [(-1, 1)], max_trials=-1)
+
+
+def test_trials_survive_a_checkpoint_and_resume(tmp_path):
+    path = tmp_path / "run.ckpt"
+    f = lambda X: np.sum(X**2, axis=1)  # noqa: E731
+    metaopt.minimize(f, [(-1, 1)] * 2, method="de", budget=200, rng=0, vectorized=True,
+                     checkpoint=path)
+    res = metaopt.minimize(f, [(-1, 1)] * 2, method="de", budget=400, rng=0, vectorized=True,
+                           checkpoint=path, resume=True)
+    whole = metaopt.minimize(f, [(-1, 1)] * 2, method="de", budget=400, rng=0, vectorized=True)
+    assert len(res.trials) == 400
+    np.testing.assert_array_equal(res.trials.x, whole.trials.x)
+    np.testing.assert_array_equal(res.trials.value, whole.trials.value)
