@@ -127,3 +127,14 @@ def test_the_engine_never_imports_the_workloads():
     code = ("import sys, metaopt, metaopt.cli; "
             "assert not any(m == 'problems' or m.startswith('problems.') for m in sys.modules)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+
+
+def test_run_module_function_from_the_folder_holding_the_module(tmp_path):
+    (tmp_path / "mymodule.py").write_text(
+        "import numpy as np\ndef objective(x):\n    return float(np.sum((x - 2) ** 2))\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, "-m", "metaopt", "run", "mymodule:objective",
+                          "--dim", "2", "--bounds", "-5", "5", "--budget", "2000", "--quiet"],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "best value" in out.stdout and "method      cmaes (auto" in out.stdout
