@@ -70,7 +70,8 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
         ``fun``'s own sign.
     max_trials : int, optional
         Keep only the first ``max_trials`` evaluations in ``Result.trials`` (its ``dropped``
-        counts the others); default: every one (dim + 4 floats each).
+        counts the others); default: as many as 10 million numbers hold (dim + 4 a row),
+        every evaluation of 10,000 x dim up to dim 100.
     **options
         Passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
 
@@ -132,7 +133,8 @@ def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False
             pass  # below the method's smallest population: run() says the budget is too small
     if x0 is not None:
         opt.start_from(x0)
-    opt.trials.max_rows = check_int("max_trials", max_trials, minimum=0, allow_none=True)
+    if max_trials is not None:
+        opt.trials.max_rows = check_int("max_trials", max_trials, minimum=0)
     objective = WithArgs(fun, args) if args else fun
     if maximize:
         objective = Negated(objective)

@@ -69,3 +69,11 @@ def test_trials_survive_a_checkpoint_and_resume(tmp_path):
     assert len(res.trials) == 400
     np.testing.assert_array_equal(res.trials.x, whole.trials.x)
     np.testing.assert_array_equal(res.trials.value, whole.trials.value)
+
+
+def test_the_default_cap_bounds_the_tables_memory_at_large_dimensions():
+    res = metaopt.minimize(lambda X: np.sum(X**2, axis=1), [(-1.0, 1.0)] * 20_000,
+                           method="random", budget=1000, rng=0, vectorized=True)
+    rows = len(res.trials)
+    assert rows == 10_000_000 // 20_004 and res.trials.dropped == 1000 - rows
+    assert res.trials.x.nbytes <= 80_000_000
