@@ -30,20 +30,13 @@ def main():
         results[method] = res
         print(f"{method:<7} best {res.fun:.3e} at {np.round(res.x, 4)}  ({res.nfev} evaluations)")
 
-    import matplotlib
+    from metaopt import plotting
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for method, res in results.items():
-        res.plot(ax=ax, label=method)
-    ax.set_title("banana valley, 6-d")
-    ax.legend()
+    plotting.pyplot(files_only=True)
+    ax = plotting.convergence(results, optimum=0.0, title="banana valley, 6-d")
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(out / "black_box.png", dpi=110)
+    plotting.save(ax, out / "black_box.png")
     print(f"plot: {out / 'black_box.png'}")
 
 

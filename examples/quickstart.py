@@ -53,26 +53,16 @@ def main():
 
 def save_plot(results, path):
     try:
-        import matplotlib
+        from metaopt import plotting
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plotting.pyplot(files_only=True)
     except ImportError:
-        print("\n(matplotlib not installed: pip install 'metaopt[plot]' for the plot)")
+        print("\n(matplotlib not installed: pip install 'metaopt-engine[plot]' for the plot)")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for method, res in results.items():
-        h = res.history
-        ax.plot(h.nfev, np.maximum(h.best_fun, 1e-16), label=METHODS[method])
-    ax.set_yscale("log")
-    ax.set_xlabel("evaluations")
-    ax.set_ylabel("best f so far (log scale; floor 1e-16)")
-    ax.set_title("10-d shifted Rastrigin, 100,000 evaluations per method")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    ax = plotting.convergence({METHODS[m]: res for m, res in results.items()}, optimum=0.0,
+                              title="10-d shifted Rastrigin, 100,000 evaluations per method")
+    plotting.save(ax, path)
     print(f"\nconvergence plot saved to {path}")
 
 

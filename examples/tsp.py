@@ -24,23 +24,14 @@ def main():
     print(f"{tsp.name}: tour length {res.fun:.0f}, published optimum {tsp.optimum:.0f} "
           f"(gap {tsp.gap(res.fun):.2%}); {res.nfev} tours evaluated, {res.ndelta:,} move deltas")
 
-    import matplotlib
+    from metaopt import plotting
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    tour = np.asarray(res.x, dtype=int)
-    xy = tsp.coords[np.append(tour, tour[0])]
-    fig, ax = plt.subplots(figsize=(6, 6))
-    ax.plot(xy[:, 0], xy[:, 1], "-", linewidth=1)
-    ax.plot(tsp.coords[:, 0], tsp.coords[:, 1], "o", markersize=3)
-    ax.set_title(f"{tsp.name}: length {res.fun:.0f} (optimum {tsp.optimum:.0f})")
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plotting.pyplot(files_only=True)
+    ax = plotting.tour(tsp.coords, np.asarray(res.x, dtype=int),
+                       title=f"{tsp.name}: length {res.fun:.0f} (optimum {tsp.optimum:.0f})")
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(out / f"{tsp.name}_tour.png", dpi=110)
+    plotting.save(ax, out / f"{tsp.name}_tour.png")
     print(f"tour drawn to {out / (tsp.name + '_tour.png')}")
 
 

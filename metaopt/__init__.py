@@ -1,8 +1,13 @@
 """metaopt: population-based, gradient-free optimization on Numba kernels.
 
 >>> import metaopt
->>> res = metaopt.minimize(fun, [(-5, 5)] * 10, method="lshade", budget=100_000, rng=0)
+>>> res = metaopt.minimize(fun, [(-5, 5)] * 10, budget=100_000, rng=0)
+
+Runs log to the ``metaopt`` logger (``logging.basicConfig(level=logging.INFO)`` shows a line
+every 10 s; DEBUG one per generation).
 """
+
+import logging
 
 from .algorithms import REGISTRY, Optimizer
 from .checkpoint import CheckpointError
@@ -13,6 +18,8 @@ from .result import History, Result
 from .space import Binary, Choice, Integer, Permutation, Real, Space
 
 __version__ = "0.1.0"
+
+logging.getLogger("metaopt").addHandler(logging.NullHandler())
 
 globals().update({cls.__name__: cls for cls in REGISTRY.values()})  # the algorithm classes
 

@@ -60,12 +60,9 @@ def resolve(name, dim=10, rng=0, bounds=None, vectorized=False):
 # -- output -----------------------------------------------------------------------------------
 def _pyplot():
     """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
-    import matplotlib
+    from . import plotting
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return plotting.pyplot(files_only=True)
 
 
 def _parse_options(pairs):
@@ -87,25 +84,6 @@ def _parse_options(pairs):
 
 def _write_history(path, result):
     result.history.to_csv(path)
-
-
-def _convergence_plot(path, curves, title):
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    positive = all(np.all(np.asarray(c[1]) > 0) for c in curves.values() for c in [c[0]])
-    for name, (grid, median, low, high) in curves.items():
-        ax.plot(grid, median, label=name)
-        ax.fill_between(grid, low, high, alpha=0.2)
-    if positive:
-        ax.set_yscale("log")
-    ax.set_xlabel("evaluations")
-    ax.set_ylabel("best value so far")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _gap_text(value, optimum):
@@ -152,12 +130,12 @@ def cmd_run(args):
         out.mkdir(parents=True, exist_ok=True)
         _write_history(out / "history.csv", res)
         res.to_json(out / "result.json", history=False)  # the history is history.csv
-        plt = _pyplot()
-        ax = res.plot(label=args.method)
-        ax.set_title(f"{args.method} on {problem.name}")
-        ax.figure.tight_layout()
-        ax.figure.savefig(out / "convergence.png", dpi=110)
-        plt.close(ax.figure)
+        _pyplot()
+        from . import plotting
+
+        ax = res.plot(label=res.method.split()[0], optimum=problem.optimum,
+                      title=f"{res.method.split()[0]} on {problem.name}")
+        plotting.save(ax, out / "convergence.png")
         print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'convergence.png'}")
     return 0
 
@@ -172,7 +150,7 @@ def cmd_compare(args):
     print(f"comparing {', '.join(methods)} on {problem.name}: {args.seeds} seeds, "
           f"{budget:,} evaluations each")
     grid = np.unique(np.linspace(1, budget, 200).astype(int))
-    rows, curves, finals = [], {}, {}
+    rows, curves, finals, runs = [], {}, {}, {}
     for method in methods:
         values, times, traces = [], [], []
         for seed in range(args.seeds):
@@ -182,6 +160,7 @@ def cmd_compare(args):
                                    **problem.options.get(method, {}))
             times.append(time.perf_counter() - started)
             values.append(res.fun)
+            runs.setdefault(method, []).append(res)
             h = res.history
             # Before its first generation ends a run is shown at its first value.
             idx = np.maximum(np.searchsorted(h.nfev, grid, side="right") - 1, 0)
@@ -216,8 +195,13 @@ def cmd_compare(args):
             json.dump({"problem": problem.name, "budget": budget, "seeds": args.seeds,
                        "optimum": problem.optimum, "methods": summary, "runs": rows},
                       handle, indent=2)
-        _convergence_plot(out / "convergence.png", curves,
-                          f"{problem.name}: median of {args.seeds} seeds, min-max shaded")
+        _pyplot()
+        from . import plotting
+
+        plotting.save(plotting.compare(runs, optimum=problem.optimum,
+                                       title=f"{problem.name}: median of {args.seeds} seeds, "
+                                             f"best to worst shaded"),
+                      out / "convergence.png")
         print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'convergence.png'}")
     return 0
 

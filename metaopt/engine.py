@@ -5,11 +5,13 @@ Algorithms never call the objective; this loop does, so counting, stopping, para
 failure handling and checkpoints live in one place for every algorithm.
 """
 
+import logging
 import os
 
 import numpy as np
 
 from .algorithms.base import Optimizer
+from .compilation import announce_compilation
 from .checkpointer import (Checkpointer, RunState, resume_optimizer, save_failed_batch,
                            save_interrupted, settings_of, warn_replaced_settings)
 from .evaluation import BatchEvaluator, EvaluationError
@@ -17,7 +19,11 @@ from .problem import make_evaluator
 from .progress import Progress
 from .termination import Termination
 
-__all__ = ["run", "drive", "drive_async"]
+__all__ = ["run", "drive", "drive_async", "LOG_EVERY"]
+
+log = logging.getLogger("metaopt")
+#: Seconds between the INFO lines of a run on the ``metaopt`` logger.
+LOG_EVERY = 10.0
 
 
 def drive(opt, evaluations, termination, callback=None, checkpointer=None, state=None,
@@ -42,6 +48,7 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
     run_state = run_state or RunState(termination, evaluations)
     termination.start()
     pending = None
+    logged_at = 0.0
     if state is not None:
         run_state.load_state_dict(state)
         pending = state["pending"]
@@ -74,6 +81,7 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
             opt.tell(X, f)
             if progress is not None:
                 progress.update(opt)
+            logged_at = _log_generation(opt, termination, logged_at)
             stop = termination.check(opt)
             if checkpointer is not None and (stop is not None or checkpointer.due(opt.nit)):
                 checkpointer.save(opt, run_state)
@@ -83,11 +91,28 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 if checkpointer is not None:
                     checkpointer.save(opt, run_state)
             if stop is not None:
+                log.info("%s stopped after %d evaluations: %s; best %.10g",
+                         type(opt).__name__, opt.nfev, stop[1], opt.best_fun)
                 return _result(opt, evaluations, *stop)
     finally:
         evaluations.close()
         if progress is not None:
             progress.close()
+
+
+def _log_generation(opt, termination, logged_at):
+    """DEBUG: every generation; INFO: a line every ``LOG_EVERY`` seconds. Returns when the
+    last INFO line was written (seconds into the run)."""
+    if not log.isEnabledFor(logging.INFO):
+        return logged_at
+    elapsed = termination.elapsed()
+    log.debug("generation %d: %d evaluations, best %.10g", opt.nit, opt.nfev, opt.best_fun)
+    if elapsed - logged_at >= LOG_EVERY:
+        logged_at = elapsed
+        log.info("%s: %d/%d evaluations, best %.10g, %.0f evaluations/s",
+                 type(opt).__name__, opt.nfev, termination.budget, opt.best_fun,
+                 opt.nfev / max(elapsed, 1e-9))
+    return logged_at
 
 
 def drive_async(opt, evaluations, termination, callback=None, checkpointer=None, state=None):
@@ -269,6 +294,9 @@ def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers
                          f"resumed run has already spent")
     evaluations = BatchEvaluator(evaluator, workers=workers, backend=backend, client=client,
                                  on_error=on_error, retries=retries, timeout=timeout)
+    announce_compilation(optimizer)
+    log.info("%s over %d variables, budget %d evaluations", type(optimizer).__name__,
+             optimizer.dim, budget)
     if asynchronous:
         if not optimizer.supports_async:
             optimizer.ask_one()  # raises the algorithm's own explanation

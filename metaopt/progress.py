@@ -9,24 +9,28 @@ class Progress:
     """Shows a tqdm bar over the evaluation budget once a run has lasted a second.
 
     ``enabled=None`` shows it only when stderr is a terminal; True forces it, False hides it.
-    Without tqdm installed it stays silent.
+    Without tqdm installed it stays silent. The bar starts after the first generation, so
+    that its rate and ETA leave out the first run's kernel compilation.
     """
 
     def __init__(self, budget, enabled=None, description="metaopt"):
         self.bar = None
+        self.budget, self.description = budget, description
         if enabled is None:
             enabled = sys.stderr.isatty()
-        if not enabled:
-            return
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:  # pragma: no cover - tqdm is in the plot extra
-            return
-        self.bar = tqdm(total=budget, desc=description, unit="eval", delay=1.0, leave=True,
-                        dynamic_ncols=True)
+        self.enabled = bool(enabled)
 
     def update(self, opt):
+        if not self.enabled:
+            return
         if self.bar is None:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:  # pragma: no cover - tqdm is in the plot extra
+                self.enabled = False
+                return
+            self.bar = tqdm(total=self.budget, initial=opt.nfev, desc=self.description,
+                            unit="eval", delay=1.0, leave=True, dynamic_ncols=True)
             return
         self.bar.update(opt.nfev - self.bar.n)
         self.bar.set_postfix(best=f"{opt.best_fun:.6g}", refresh=False)

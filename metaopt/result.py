@@ -147,24 +147,16 @@ class Result(_Record):
         ``x`` as ``{name: value}``.
     """
 
-    def plot(self, ax=None, log=None, label=None):
-        """The convergence curve, best value against evaluations (needs matplotlib).
+    def plot(self, ax=None, log=None, label=None, optimum=None, title=None):
+        """The convergence curve, best value (or f - f* given ``optimum``) against
+        evaluations, on a log axis when nothing shown is negative (``log=False`` keeps it
+        linear); see :mod:`metaopt.plotting`. Needs matplotlib; returns the Axes."""
+        from .plotting import convergence
 
-        ``log`` puts the y axis on a log scale (default: when every value is positive).
-        Returns the matplotlib Axes.
-        """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        h = self.history
-        best = h.best_fun
-        ax.plot(h.nfev, best, label=label)
-        if log or (log is None and np.all(best[np.isfinite(best)] > 0)):
-            ax.set_yscale("log")
-        ax.set_xlabel("evaluations")
-        ax.set_ylabel("best value so far")
-        ax.grid(alpha=0.3)
+        ax = convergence({label: self} if label is not None else self, ax=ax,
+                         optimum=optimum, title=title)
+        if log is False:
+            ax.set_yscale("linear")
         return ax
 
     def to_json(self, path=None, history=True):

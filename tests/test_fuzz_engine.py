@@ -73,6 +73,9 @@ ENGINE_OPTIONS = {
     "budget": st.one_of(junk, st.integers(-5, 300)),
     "rng": junk,
     "init": st.one_of(junk, st.sampled_from(["lhs", "sobol", "grid"])),
+    "maximize": junk,
+    "max_trials": st.one_of(junk, st.integers(-2, 50)),
+    "x0": st.one_of(junk, st.just([0.1, 0.2, 0.3]), st.just([5.0, 0.0, 0.0])),
 }
 
 

@@ -77,3 +77,32 @@ def test_the_default_cap_bounds_the_tables_memory_at_large_dimensions():
     rows = len(res.trials)
     assert rows == 10_000_000 // 20_004 and res.trials.dropped == 1000 - rows
     assert res.trials.x.nbytes <= 80_000_000
+
+
+def test_the_metaopt_logger_reports_the_run(caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="metaopt"):
+        res = metaopt.minimize(lambda X: np.sum(X**2, axis=1), [(-1, 1)] * 2, method="de",
+                               budget=200, rng=0, vectorized=True)
+    messages = [r.getMessage() for r in caplog.records if r.name == "metaopt"]
+    assert messages[0] == "DE over 2 variables, budget 200 evaluations"
+    assert sum(m.startswith("generation ") for m in messages) == res.nit
+    assert messages[-1].startswith("DE stopped after 200 evaluations")
+
+
+def test_a_first_run_says_that_it_compiles_and_a_cached_one_does_not(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, metaopt\n"
+            "metaopt.minimize(lambda X: np.sum(X**2, axis=1), [(-1, 1)] * 2, method='ga',"
+            " budget=300, rng=0, vectorized=True)\n")
+    env = {**__import__("os").environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=env, timeout=300)
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=env, timeout=300)
+    assert first.returncode == again.returncode == 0, first.stderr
+    line = "metaopt: compiling the Numba kernels of GA once"
+    assert first.stderr.count(line) == 1 and line not in again.stderr

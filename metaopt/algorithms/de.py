@@ -68,13 +68,17 @@ class DE(PopulationOptimizer):
                  budget=None, mutation=None, recombination=None):
         if isinstance(strategy, str) and strategy in SCIPY_STRATEGIES:
             strategy, crossover = SCIPY_STRATEGIES[strategy]
-        if mutation is not None:
-            if isinstance(mutation, (tuple, list)):
-                dither = mutation
+        if mutation is not None:  # scipy's names, checked under them
+            if isinstance(mutation, (tuple, list)) and len(mutation) == 2:
+                dither = (check_real("mutation[0]", mutation[0], 0.0, 2.0, low_open=True),
+                          check_real("mutation[1]", mutation[1], 0.0, 2.0, low_open=True))
+                if not dither[0] < dither[1]:
+                    raise ValueError(f"mutation=(low, high) needs low < high, got "
+                                     f"mutation={mutation!r}")
             else:
-                F = mutation
+                F = check_real("mutation", mutation, 0.0, 2.0, low_open=True)
         if recombination is not None:
-            CR = recombination
+            CR = check_real("recombination", recombination, 0.0, 1.0)
         check_choice("strategy", strategy, tuple(STRATEGIES) + tuple(SCIPY_STRATEGIES))
         self.strategy = strategy
         self._code = STRATEGIES[strategy]

@@ -1,0 +1,137 @@
+"""The one plotting module: convergence curves (one run, or a median and band over seeds) and
+tours, used by ``Result.plot``, the command line and the examples (needs matplotlib).
+
+Curves show the error f - f* when the optimum is known, else f; the y axis is logarithmic
+whenever every value shown is positive or zero (zeros, a reached optimum, sit on a floor of
+1e-16, said in the axis label), so the end of a run that reaches the optimum stays visible.
+"""
+
+import numpy as np
+
+__all__ = ["pyplot", "convergence", "compare", "tour", "save", "FLOOR"]
+
+#: Where an error of exactly zero is drawn on a log axis.
+FLOOR = 1e-16
+
+
+def pyplot(files_only=False):
+    """matplotlib's pyplot; ``files_only`` selects the Agg backend (no display needed)."""
+    import matplotlib
+
+    if files_only:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax, figsize=(7, 4.5)):
+    if ax is None:
+        _, ax = pyplot().subplots(figsize=figsize)
+    return ax
+
+
+def _scale(ax, values, optimum):
+    """Log axis when nothing shown is negative; the label says what is drawn."""
+    finite = np.concatenate([np.asarray(v, float)[np.isfinite(v)] for v in values]) \
+        if values else np.empty(0)
+    what = "f - f*" if optimum is not None else "best value"
+    log = finite.size > 0 and np.all(finite >= 0)
+    if log:
+        ax.set_yscale("log")
+        if np.any(finite == 0):
+            what += f" (0 drawn at {FLOOR:g})"
+    ax.set_ylabel(f"{what}, best so far")
+    return log
+
+
+def _shown(best, optimum, log):
+    y = np.asarray(best, float) - (optimum if optimum is not None else 0.0)
+    return np.maximum(y, FLOOR) if log else y
+
+
+def convergence(results, ax=None, optimum=None, title=None):
+    """Best-so-far against evaluations of one or more runs.
+
+    Parameters
+    ----------
+    results : Result, History, or dict of label -> Result or History
+    optimum : float, optional
+        f*: the curves show f - f*.
+    """
+    if not isinstance(results, dict) or "history" in results:  # one Result (a dict) or History
+        results = {None: results}
+    ax = _axes(ax)
+    histories = {label: getattr(r, "history", r) for label, r in results.items()}
+    log = _scale(ax, [h.best_fun - (optimum or 0.0) for h in histories.values()], optimum)
+    for i, (label, h) in enumerate(histories.items()):
+        ax.plot(h.nfev, _shown(h.best_fun, optimum, log), label=label, color=f"C{i % 10}",
+                linewidth=1.6)
+    _finish(ax, title, any(label is not None for label in histories))
+    return ax
+
+
+def compare(runs, ax=None, optimum=None, title=None, points=200):
+    """The median best-so-far over seeds with a band from the best to the worst seed.
+
+    ``runs`` maps a label to a list of Results (or Histories), one per seed; curves are
+    sampled on a common grid of evaluations.
+    """
+    ax = _axes(ax)
+    grids = {}
+    for label, results in runs.items():
+        histories = [getattr(r, "history", r) for r in results]
+        end = max(int(h.nfev[-1]) for h in histories)
+        grid = np.unique(np.linspace(min(int(h.nfev[0]) for h in histories), end,
+                                     points).astype(int))
+        traces = np.array([_best_at(h, grid) for h in histories])
+        grids[label] = (grid, traces)
+    log = _scale(ax, [t.ravel() - (optimum or 0.0) for _, t in grids.values()], optimum)
+    for i, (label, (grid, traces)) in enumerate(grids.items()):
+        colour = f"C{i % 10}"
+        shown = _shown(traces, optimum, log)
+        ax.plot(grid, np.median(shown, axis=0), color=colour, linewidth=1.8,
+                label=f"{label} (median of {len(traces)})")
+        ax.fill_between(grid, shown.min(axis=0), shown.max(axis=0), color=colour, alpha=0.18,
+                        linewidth=0)
+    _finish(ax, title, True)
+    return ax
+
+
+def _best_at(history, grid):
+    """The best value reached by each evaluation count of ``grid`` (inf before the first)."""
+    index = np.searchsorted(history.nfev, grid, side="right") - 1
+    best = np.asarray(history.best_fun, float)
+    return np.where(index >= 0, best[np.maximum(index, 0)], np.inf)
+
+
+def _finish(ax, title, legend):
+    ax.set_xlabel("evaluations")
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    if legend:
+        ax.legend(frameon=False)
+
+
+def tour(coords, order, ax=None, title=None):
+    """A tour drawn over its cities, closed, without blank margins."""
+    ax = _axes(ax, figsize=(6, 6))
+    xy = np.asarray(coords, float)[np.append(order, order[0]).astype(int)]
+    ax.plot(xy[:, 0], xy[:, 1], "-", color="C0", linewidth=1)
+    ax.plot(np.asarray(coords)[:, 0], np.asarray(coords)[:, 1], "o", color="C3", markersize=3)
+    ax.set_aspect("equal")
+    ax.margins(0.01)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def save(ax_or_fig, path, dpi=120):
+    """Save tightly cropped, and close the figure."""
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.05)
+    pyplot().close(fig)
+    return path
