@@ -1,9 +1,16 @@
 """``method="auto"``: the method (and its main settings) for a space, a dimension and a budget.
 
 The rules are the README's "auto" table, derived from ``benchmarks/auto.py`` (continuous
-functions), ``benchmarks/tsp.py`` and ``benchmarks/flowshop.py`` (permutations) and
-``benchmarks/binary.py`` (bit strings); change them only with those figures.
+functions), ``benchmarks/tsp.py`` and ``benchmarks/flowshop.py`` (permutations) and the
+knapsack and trap tests (bit strings); change them only with those figures.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from .space import Space
 
 __all__ = ["choose_method", "CMAES_BELOW"]
 
@@ -12,7 +19,8 @@ __all__ = ["choose_method", "CMAES_BELOW"]
 CMAES_BELOW = 5000
 
 
-def choose_method(space, budget, fun=None):
+def choose_method(space: Space, budget: int,
+                  fun: Callable[..., Any] | None = None) -> tuple[str, dict, str]:
     """``(method, options, reason)``: what ``minimize(method="auto")`` runs and why, in words.
 
     Parameters

@@ -5,8 +5,11 @@ Algorithms never call the objective; this loop does, so counting, stopping, para
 failure handling and checkpoints live in one place for every algorithm.
 """
 
+from __future__ import annotations
+
 import logging
 import os
+from typing import Any, Callable
 
 import numpy as np
 
@@ -17,6 +20,7 @@ from .checkpointer import (Checkpointer, RunState, resume_optimizer, save_failed
 from .evaluation import BatchEvaluator, EvaluationError
 from .problem import make_evaluator
 from .progress import Progress
+from .result import Result
 from .termination import Termination
 
 __all__ = ["run", "drive", "drive_async", "LOG_EVERY"]
@@ -221,11 +225,16 @@ def _resume(optimizer, resume, checkpointer, budget):
     return state
 
 
-def run(optimizer, fun, *, budget=None, vectorized=False, callback=None, workers=1,
-        backend="processes", client=None, on_error="raise", retries=None, timeout=None,
-        checkpoint=None, checkpoint_every=None, checkpoint_interval=None, resume=None,
-        asynchronous=False, progress=False, maxiter=None, target=None, max_time=None,
-        stagnation=None, stagnation_tol=0.0):
+def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = None,
+        vectorized: bool = False, callback: Callable[..., Any] | None = None,
+        workers: Any = 1, backend: str = "processes", client: Any = None,
+        on_error: str = "raise", retries: int | None = None, timeout: float | None = None,
+        checkpoint: str | os.PathLike | None = None, checkpoint_every: int | None = None,
+        checkpoint_interval: float | None = None,
+        resume: str | os.PathLike | bool | None = None, asynchronous: bool = False,
+        progress: bool | None = False, maxiter: int | None = None,
+        target: float | None = None, max_time: float | None = None,
+        stagnation: int | None = None, stagnation_tol: float = 0.0) -> Result:
     """Drive an ask/tell optimizer on ``fun``: the loop ``minimize`` uses, for objects you made.
 
     Parameters

@@ -1,7 +1,10 @@
 """``minimize``: the scipy-style entry point, a thin layer over the ask/tell driver."""
 
+from __future__ import annotations
+
 import inspect
 import os
+from typing import Any, Callable, Union
 
 import numpy as np
 
@@ -10,18 +13,28 @@ from .algorithms import REGISTRY, get_algorithm, method_table
 from .auto import choose_method
 from .checkpoint import load_checkpoint
 from .engine import run
+from .result import Result
 from .scipy_style import Negated, WithArgs, adapt_callback, flip_result
 from .space import as_space
 
 __all__ = ["minimize"]
 
+RngLike = Union[None, int, np.random.Generator]
 
-def minimize(fun, bounds, method="auto", budget=None, rng=None, vectorized=False,
-             callback=None, init=None, *, workers=1, backend="processes", client=None,
-             on_error="raise", retries=None, timeout=None, checkpoint=None, checkpoint_every=None,
-             checkpoint_interval=None, resume=None, asynchronous=False, progress=False,
-             maxiter=None, target=None, max_time=None, stagnation=None, stagnation_tol=0.0,
-             args=(), x0=None, maximize=False, max_trials=None, **options):
+
+def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
+             budget: int | None = None, rng: RngLike = None, vectorized: bool = False,
+             callback: Callable[..., Any] | None = None, init: Any = None, *,
+             workers: Any = 1, backend: str = "processes", client: Any = None,
+             on_error: str = "raise", retries: int | None = None, timeout: float | None = None,
+             checkpoint: str | os.PathLike | None = None, checkpoint_every: int | None = None,
+             checkpoint_interval: float | None = None,
+             resume: str | os.PathLike | bool | None = None, asynchronous: bool = False,
+             progress: bool | None = False, maxiter: int | None = None,
+             target: float | None = None, max_time: float | None = None,
+             stagnation: int | None = None, stagnation_tol: float = 0.0, args: tuple = (),
+             x0: Any = None, maximize: bool = False, max_trials: int | None = None,
+             **options: Any) -> Result:
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters

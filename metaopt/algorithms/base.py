@@ -6,6 +6,8 @@ the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U
 ``f`` may be the caller's own array, so they copy what they keep.
 """
 
+from __future__ import annotations
+
 import math
 import time
 
@@ -84,7 +86,7 @@ class Optimizer:
                              f"{type(self).__name__} was made with")
         self.budget = budget
 
-    def ask(self):
+    def ask(self) -> np.ndarray:
         """Return the next batch to evaluate, shape (batch_size, dim), in variable values."""
         if self.budget is None and self.needs_budget:
             raise ValueError(
@@ -109,7 +111,7 @@ class Optimizer:
         point = check_point("x0", x0, self.space)
         self._x0 = point.copy() if self.native else self.space.encode(point[None, :])[0]
 
-    def tell(self, X, fX):
+    def tell(self, X: np.typing.ArrayLike, fX: np.typing.ArrayLike) -> None:
         """Report the objective values ``fX`` of the points ``X``.
 
         ``X`` is the batch of the last ``ask()`` or its first ``k`` rows (a run that ends
@@ -262,7 +264,7 @@ class Optimizer:
     def _values(self, U):
         return U.copy() if self.native else self.space.decode(U)
 
-    def result(self, success=True, message="ask/tell run"):
+    def result(self, success: bool = True, message: str = "ask/tell run") -> Result:
         """The run so far as a :class:`Result`."""
         pop_u, pop_f = self._population()
         res = Result(
