@@ -15,6 +15,7 @@ import numpy as np
 
 from .algorithms.base import Optimizer
 from .compilation import announce_compilation
+from .constraints import as_constraints
 from .checkpointer import (Checkpointer, RunState, resume_optimizer, save_failed_batch,
                            save_interrupted, settings_of, warn_replaced_settings)
 from .evaluation import BatchEvaluator, EvaluationError
@@ -31,7 +32,7 @@ LOG_EVERY = 10.0
 
 
 def drive(opt, evaluations, termination, callback=None, checkpointer=None, state=None,
-          progress=None, run_state=None):
+          progress=None, run_state=None, constraints=None):
     """Run ``opt`` until a rule of ``termination`` (or the callback) stops it.
 
     Parameters
@@ -41,6 +42,8 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
     termination : Termination
     callback : callable, optional
     checkpointer : Checkpointer, optional
+    constraints : metaopt.constraints.Constraints, optional
+        Evaluated here, after the objective, on each batch; the optimizer ranks by Deb's rules.
     state : dict, optional
         Engine state from a checkpoint: the rules' counters, failures, and the completed part
         of an interrupted batch. A resumed run whose rules are already met returns at once.
@@ -82,7 +85,7 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 save_interrupted(interrupt, opt, run_state, checkpointer)
                 raise
             pending = None
-            opt.tell(X, f)
+            opt.tell(X, f, None if constraints is None else constraints.violations(X))
             if progress is not None:
                 progress.update(opt)
             logged_at = _log_generation(opt, termination, logged_at)
@@ -234,7 +237,8 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
         resume: str | os.PathLike | bool | None = None, asynchronous: bool = False,
         progress: bool | None = False, maxiter: int | None = None,
         target: float | None = None, max_time: float | None = None,
-        stagnation: int | None = None, stagnation_tol: float = 0.0) -> Result:
+        stagnation: int | None = None, stagnation_tol: float = 0.0,
+        constraints: Any = None) -> Result:
     """Drive an ask/tell optimizer on ``fun``: the loop ``minimize`` uses, for objects you made.
 
     Parameters
@@ -275,7 +279,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     progress : bool or None, default False
         A progress bar (tqdm) with the best value, evaluations per second and ETA, shown once
         the run has lasted a second; None shows it only when stderr is a terminal.
-    maxiter, target, max_time, stagnation, stagnation_tol, callback
+    maxiter, target, max_time, stagnation, stagnation_tol, callback, constraints
         As for :func:`metaopt.minimize`.
 
     Returns
@@ -285,6 +289,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a metaopt Optimizer, got {optimizer!r}")
     evaluator = make_evaluator(fun, optimizer.space, vectorized)
+    constraints = as_constraints(constraints, optimizer.dim, vectorized)
     budget = _run_budget(optimizer, budget)
     termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,
                               stagnation=stagnation, stagnation_tol=stagnation_tol)
@@ -306,6 +311,9 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     announce_compilation(optimizer)
     log.info("%s over %d variables, budget %d evaluations", type(optimizer).__name__,
              optimizer.dim, budget)
+    if asynchronous and constraints is not None:
+        raise ValueError("asynchronous mode does not take constraints yet: use the "
+                         "generational loop (asynchronous=False)")
     if asynchronous:
         if not optimizer.supports_async:
             optimizer.ask_one()  # raises the algorithm's own explanation
@@ -314,4 +322,5 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
         return drive_async(optimizer, evaluations, termination, callback, checkpointer, state)
     quiet = progress is not None and not progress
     bar = None if quiet else Progress(termination.budget, progress, type(optimizer).__name__)
-    return drive(optimizer, evaluations, termination, callback, checkpointer, state, bar)
+    return drive(optimizer, evaluations, termination, callback, checkpointer, state, bar,
+                 constraints=constraints)

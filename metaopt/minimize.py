@@ -34,7 +34,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
              target: float | None = None, max_time: float | None = None,
              stagnation: int | None = None, stagnation_tol: float = 0.0, args: tuple = (),
              x0: Any = None, maximize: bool = False, max_trials: int | None = None,
-             **options: Any) -> Result:
+             constraints: Any = None, **options: Any) -> Result:
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -81,6 +81,13 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     maximize : bool, default False
         Maximize ``fun``; the Result (fun, population_fun, history) and ``target`` are in
         ``fun``'s own sign.
+    constraints : constraint or list of constraints, optional
+        ``scipy.optimize.NonlinearConstraint`` (``lb <= fun(x) <= ub``), ``LinearConstraint``
+        (``lb <= A x <= ub``), or a callable ``g(x) -> array`` meaning ``g(x) <= 0`` (taking the
+        batch (n, dim) when ``vectorized=True``; a Numba ``@njit`` one works too). Every method
+        then compares points by Deb's feasibility rules (:mod:`metaopt.constraints`);
+        ``Result.maxcv`` is the largest violation at ``x``, and a run that found no feasible
+        point ends with ``success=False`` and says so.
     max_trials : int, optional
         Keep only the first ``max_trials`` evaluations in ``Result.trials`` (its ``dropped``
         counts the others); default: as many as 10 million numbers hold (dim + 4 a row),
@@ -161,7 +168,8 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
                checkpoint_every=checkpoint_every, checkpoint_interval=checkpoint_interval,
                resume=resume, asynchronous=asynchronous, progress=progress, maxiter=maxiter,
                target=target,
-               max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol)
+               max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol,
+               constraints=constraints)
     res.method = described
     return flip_result(res) if maximize else res
 

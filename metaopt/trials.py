@@ -21,7 +21,8 @@ class Trials:
     Columns: ``number`` (1, 2, ... in the order told), ``batch`` (the generation it belongs
     to), ``time`` (seconds since the run began), ``value`` (the objective's value; a failed
     evaluation, or one that was not a number, is ``inf`` (``-inf`` when maximizing) and marked
-    ``failed``), ``failed``, and the point's variables in the user's terms: a column per
+    ``failed``), ``failed``, ``violation`` (the total constraint violation, 0 when feasible),
+    and the point's variables in the user's terms: a column per
     variable of a named space (``name[i]`` for the columns of a Binary or Permutation), ``x0``,
     ``x1``, ... otherwise, choices as their options.
 
@@ -38,13 +39,15 @@ class Trials:
         self.sign = 1.0  # -1 once the result reports a maximized objective
         self._n = 0
         self._x = np.empty((min(16, self.max_rows), space.dim))
-        self._scalars = np.empty((min(16, self.max_rows), 4))  # batch, time, value, failed
+        # batch, time, value, failed, violation
+        self._scalars = np.empty((min(16, self.max_rows), 5))
 
     def __len__(self):
         return self._n
 
-    def append(self, X, values, batch, time, failed):
-        """Record the told points ``X`` (n, dim) in variable values with their ``values``."""
+    def append(self, X, values, batch, time, failed, violation=None):
+        """Record the told points ``X`` (n, dim) in variable values with their ``values``
+        (and total constraint ``violation``, 0 when unconstrained)."""
         n = X.shape[0]
         room = max(0, self.max_rows - self._n)
         self.dropped += n - min(n, room)
@@ -57,13 +60,14 @@ class Trials:
             self._x = np.concatenate([self._x[: self._n], np.empty((rows - self._n,
                                                                     self.space.dim))])
             self._scalars = np.concatenate([self._scalars[: self._n],
-                                            np.empty((rows - self._n, 4))])
+                                            np.empty((rows - self._n, 5))])
         rows = slice(self._n, self._n + n)
         self._x[rows] = X[:n]
         self._scalars[rows, 0] = batch
         self._scalars[rows, 1] = time
         self._scalars[rows, 2] = values[:n]
         self._scalars[rows, 3] = failed[:n]
+        self._scalars[rows, 4] = 0.0 if violation is None else violation[:n]
         self._n += n
 
     # -- reading ---------------------------------------------------------------------------
@@ -81,6 +85,11 @@ class Trials:
         return self._scalars[: self._n, 3].astype(bool)
 
     @property
+    def violation(self):
+        """Each evaluation's total constraint violation (0: feasible or unconstrained)."""
+        return self._scalars[: self._n, 4].copy()
+
+    @property
     def batch(self):
         return self._scalars[: self._n, 0].astype(np.int64)
 
@@ -92,7 +101,9 @@ class Trials:
         """The row of the best value: ``(x, value)``."""
         if not self._n:
             raise ValueError("no trials recorded")
-        i = int(np.argmin(self._scalars[: self._n, 2]))
+        from .constraints import deb_value  # the best by Deb's rules when constrained
+
+        i = int(np.argmin(deb_value(self._scalars[: self._n, 2], self._scalars[: self._n, 4])))
         return self._x[i].copy(), float(self.sign * self._scalars[i, 2])
 
     def columns(self):
@@ -116,7 +127,7 @@ class Trials:
     def to_dict(self):
         """Columns as a dict of arrays: number, batch, time, value, failed, then variables."""
         table = {"number": np.arange(1, self._n + 1), "batch": self.batch, "time": self.time,
-                 "value": self.value, "failed": self.failed}
+                 "value": self.value, "failed": self.failed, "violation": self.violation}
         table.update(self.columns())
         return table
 
@@ -148,7 +159,7 @@ class Trials:
         self._n = x.shape[0]
         self._x = np.concatenate([x.reshape(self._n, self.space.dim),
                                   np.empty((max(16, self._n), self.space.dim))])
-        self._scalars = np.concatenate([scalars.reshape(self._n, 4),
-                                        np.empty((max(16, self._n), 4))])
+        self._scalars = np.concatenate([scalars.reshape(self._n, 5),
+                                        np.empty((max(16, self._n), 5))])
         self.dropped = int(state["dropped"])
         self.max_rows = int(state["max_rows"])

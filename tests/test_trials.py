@@ -37,15 +37,15 @@ def test_named_space_columns_are_the_users_terms_and_failures_are_marked(tmp_pat
 
     res = metaopt.minimize(f, space, method="random", budget=200, rng=1)
     table = res.trials.to_pandas()
-    assert list(table.columns) == ["number", "batch", "time", "value", "failed", "lr",
-                                   "layers", "act", "order[0]", "order[1]", "order[2]"]
+    assert list(table.columns) == ["number", "batch", "time", "value", "failed", "violation",
+                                   "lr", "layers", "act", "order[0]", "order[1]", "order[2]"]
     assert set(table["act"]) <= {"relu", "tanh"} and table["layers"].dtype.kind == "i"
     failed = table["failed"].to_numpy()
     np.testing.assert_array_equal(failed, table["layers"].to_numpy() == 4)
     assert np.all(np.isinf(table["value"][failed])) and failed.any()
     res.trials.to_csv(tmp_path / "trials.csv")
     lines = (tmp_path / "trials.csv").read_text().splitlines()
-    assert len(lines) == 201 and lines[0].startswith("number,batch,time,value,failed,lr")
+    assert len(lines) == 201 and lines[0].startswith("number,batch,time,value,failed,violation,lr")
 
 
 def test_maximize_reports_trials_in_the_objectives_sign_and_the_cap_counts_what_it_drops():

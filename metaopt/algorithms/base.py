@@ -18,6 +18,7 @@ from ..result import History, Result
 from ..rng import as_generator
 from ..sampling import make_sampler
 from ..space import Space, as_space
+from ..constraints import INFEASIBLE, deb_value
 from ..trials import Trials
 from ..state import StateError, from_plain, to_plain
 
@@ -65,6 +66,9 @@ class Optimizer:
         #: Set (to why) by an algorithm that has nothing more to search; the run then ends.
         self.converged = None
         self._best_u = None
+        self.best_value = np.inf     # the objective at the best point (Deb's rules)
+        self.best_violation = 0.0    # its largest constraint violation (scipy's maxcv)
+        self.constrained = False     # told violations (a constrained problem)
         self._pending = None
         self._x0 = None  # a point to evaluate first (start_from), in the genome's terms
         self.history = History()
@@ -111,13 +115,18 @@ class Optimizer:
         point = check_point("x0", x0, self.space)
         self._x0 = point.copy() if self.native else self.space.encode(point[None, :])[0]
 
-    def tell(self, X: np.typing.ArrayLike, fX: np.typing.ArrayLike) -> None:
+    def tell(self, X: np.typing.ArrayLike, fX: np.typing.ArrayLike,
+             violation: np.typing.ArrayLike | None = None) -> None:
         """Report the objective values ``fX`` of the points ``X``.
 
         ``X`` is the batch of the last ``ask()`` or its first ``k`` rows (a run that ends
         mid-batch). A row that differs from the asked point is taken as the caller's repair of
         it (clipped, rounded, made feasible), where the algorithm can take one; it must lie in
         the space. NaN and infinite values count as +inf.
+
+        ``violation``, for constrained problems: each point's constraint violation, (k,) or
+        one column per constraint (k, m), >= 0 (0: feasible). The algorithm then compares
+        points by Deb's feasibility rules (:mod:`metaopt.constraints`).
         """
         U = self._pending
         if U is None:
@@ -142,18 +151,43 @@ class Optimizer:
         failed = np.zeros(n, bool) if finite else ~np.isfinite(f)
         if not finite:
             f = np.where(np.isfinite(f), f, np.inf)
+        cv, worst = self._violations(violation, n)
+        self.constrained = self.constrained or cv is not None
         U = self._take_repairs(U[:n], X)
         self._pending = None
         self.nfev += n
         self.nit += 1
-        self._tell(U, f)
-        i = int(np.argmin(f))
-        if f[i] < self.best_fun or self._best_u is None:
-            self.best_fun = float(f[i])
+        ranked = f if cv is None else deb_value(f, cv)  # what the algorithm compares
+        self._tell(U, ranked)
+        i = int(np.argmin(ranked))
+        if ranked[i] < self.best_fun or self._best_u is None:
+            self.best_fun = float(ranked[i])
             self._best_u = U[i].copy()
+            self.best_value = float(f[i])
+            self.best_violation = 0.0 if cv is None else float(worst[i])
         now = time.perf_counter() - self._t0
-        self.history.append(self.nit, self.nfev, self.best_fun, now)
-        self.trials.append(X, f, self.nit, now, failed)
+        shown = self.best_value if self.best_violation == 0 else np.inf
+        self.history.append(self.nit, self.nfev, shown, now)
+        self.trials.append(X, f, self.nit, now, failed, cv)
+
+    def _violations(self, violation, n):
+        """(total per point, largest component per point), or (None, None)."""
+        if violation is None:
+            return None, None
+        try:
+            v = np.asarray(violation, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"tell: violation must be an array of numbers, got "
+                            f"violation={violation!r:.80}") from None
+        if v.ndim == 1:
+            v = v[:, None]
+        if v.ndim != 2 or v.shape[0] != n:
+            raise ValueError(f"tell: violation must have shape ({n},) or ({n}, m), got "
+                             f"{np.shape(violation)}")
+        v = np.where(np.isnan(v), np.inf, v)
+        if np.any(v < 0):
+            raise ValueError("tell: violation must be >= 0 (0 for a feasible point)")
+        return v.sum(axis=1), v.max(axis=1) if v.shape[1] else np.zeros(n)
 
     #: Whether told points that differ from the asked ones (a caller's repair) can replace
     #: them; methods whose moves carry bookkeeping (tabu attributes, local-search tours) can't.
@@ -267,11 +301,19 @@ class Optimizer:
     def result(self, success: bool = True, message: str = "ask/tell run") -> Result:
         """The run so far as a :class:`Result`."""
         pop_u, pop_f = self._population()
+        if self.constrained:  # infeasible members ranked beyond INFEASIBLE: no objective shown
+            pop_f = np.where(pop_f >= INFEASIBLE, np.inf, pop_f)
+            if self.best_violation > 0:
+                success = False
+                message = (f"no feasible point found (the least violation: maxcv="
+                           f"{self.best_violation:.3g}); {message}")
         res = Result(
-            x=self.x, fun=self.best_fun, nfev=self.nfev, nit=self.nit, success=success,
-            message=message, population=self._values(pop_u), population_fun=pop_f.copy(),
-            history=self.history,
+            x=self.x, fun=self.best_value if self._best_u is not None else self.best_fun,
+            nfev=self.nfev, nit=self.nit, success=success, message=message,
+            population=self._values(pop_u), population_fun=pop_f.copy(), history=self.history,
         )
+        if self.constrained:
+            res.maxcv = self.best_violation
         if self.space.named and res.x is not None:
             res.params = self.space.to_dict(res.x)
         res.ndelta = self.ndelta

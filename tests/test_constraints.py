@@ -1,0 +1,146 @@
+"""Constraints (issue 14): every form scipy users pass, Deb's rules in every method, the
+classic problems' known optima, and a problem with no feasible point."""
+
+import numpy as np
+import pytest
+from numba import njit
+from scipy.optimize import LinearConstraint, NonlinearConstraint
+
+import metaopt
+from metaopt import REGISTRY
+from metaopt.constraints import INFEASIBLE, Constraints, deb_value
+from problems.constrained import CONSTRAINED, load_constrained
+
+
+def towards_2_1(X):
+    X = np.atleast_2d(X)
+    return (X[:, 0] - 2) ** 2 + (X[:, 1] - 1) ** 2
+
+
+def towards_2_1_scalar(x):
+    return float((x[0] - 2) ** 2 + (x[1] - 1) ** 2)
+
+
+@njit(cache=True)
+def half_plane(x):  # x + y <= 1, Numba-jitted
+    return np.array([x[0] + x[1] - 1.0])
+
+
+BOX = [(-3.0, 3.0)] * 2
+HALF_PLANE_OPTIMUM = (np.array([1.0, 0.0]), 2.0)  # on the boundary x + y = 1
+
+
+@pytest.mark.parametrize("form", ["linear", "nonlinear", "callable", "vectorized", "jitted"])
+def test_every_form_reaches_the_optimum_on_the_boundary(form):
+    constraint, vectorized = {
+        "linear": (LinearConstraint([[1.0, 1.0]], -np.inf, 1.0), False),
+        "nonlinear": (NonlinearConstraint(lambda x: x[0] + x[1], -np.inf, 1.0), False),
+        "callable": (lambda x: x[0] + x[1] - 1.0, False),
+        "vectorized": (lambda X: X[:, 0] + X[:, 1] - 1.0, True),
+        "jitted": (half_plane, False),
+    }[form]
+    fun = towards_2_1 if vectorized else towards_2_1_scalar
+    res = metaopt.minimize(fun, BOX, method="lshade", budget=6000, rng=0, vectorized=vectorized,
+                           constraints=constraint)
+    x_opt, f_opt = HALF_PLANE_OPTIMUM
+    np.testing.assert_allclose(res.x, x_opt, atol=1e-4)
+    assert abs(res.fun - f_opt) < 1e-6 and res.maxcv <= 1e-12 and res.success
+
+
+def test_a_nonlinear_constraint_with_both_bounds_holds_at_either_side():
+    ring = NonlinearConstraint(lambda X: np.sum(X ** 2, axis=1), 0.5, 1.0)
+    outer = metaopt.minimize(towards_2_1, BOX, method="lshade", budget=6000, rng=0,
+                             vectorized=True, constraints=ring)
+    np.testing.assert_allclose(outer.x, np.array([2.0, 1.0]) / np.sqrt(5), atol=1e-4)
+    inner = metaopt.minimize(lambda X: (X[:, 0] - 0.1) ** 2 + X[:, 1] ** 2, BOX,
+                             method="lshade", budget=6000, rng=0, vectorized=True,
+                             constraints=ring)
+    np.testing.assert_allclose(inner.x, [np.sqrt(0.5), 0.0], atol=1e-4)  # the inner circle
+
+
+def test_infeasible_everywhere_is_a_clear_unsuccessful_result_without_nan():
+    res = metaopt.minimize(towards_2_1, BOX, method="de", budget=2000, rng=0, vectorized=True,
+                           constraints=lambda X: 1.0 + X[:, 0] ** 2)  # >= 1 everywhere
+    assert not res.success and res.status == 2 and "no feasible point" in res.message
+    assert res.maxcv == pytest.approx(1.0, abs=1e-3)  # the least violation: x0 near 0
+    for value in (res.x, res.fun, res.maxcv, res.population, res.history.nfev):
+        assert not np.any(np.isnan(value))
+    assert np.isfinite(res.fun) and np.all(np.isinf(res.population_fun))
+    assert np.all(np.isinf(res.history.best_fun))  # no feasible value ever
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_every_method_handles_constraints_by_deb_rules(method):
+    res = metaopt.minimize(towards_2_1, BOX, method=method, budget=3000, rng=0,
+                           vectorized=True, constraints=lambda X: X[:, 0] + X[:, 1] - 1.0)
+    assert res.maxcv == 0.0 and res.success, method  # a feasible point, reported as such
+    assert res.x[0] + res.x[1] <= 1.0 and res.fun == pytest.approx(towards_2_1(res.x)[0])
+    if method in ("de", "jade", "shade", "lshade", "cmaes", "ga"):
+        assert res.fun < 2.0 + 1e-2, method  # 3,000 evaluations: close to the boundary
+    table = res.trials.to_pandas()
+    np.testing.assert_allclose(table["violation"], np.maximum(
+        table["x0"] + table["x1"] - 1.0, 0.0), atol=1e-12)
+
+
+def test_deb_value_orders_feasible_first_then_by_violation():
+    f = np.array([5.0, -1e6, 3.0, 1e90, 2.0])
+    cv = np.array([0.0, 1e-9, 0.0, 0.0, 2.0])
+    order = np.argsort(deb_value(f, cv))
+    assert list(order) == [2, 0, 3, 1, 4]  # feasible by f; infeasible by violation
+    assert np.all(deb_value(f, cv)[cv > 0] >= INFEASIBLE)
+
+
+def test_ask_tell_takes_the_violation_and_keeps_the_feasible_best():
+    opt = metaopt.RandomSearch([(0, 1)] * 2, pop_size=3, rng=0)
+    X = opt.ask()
+    opt.tell(X, np.array([-10.0, 1.0, 2.0]), np.array([0.5, 0.0, 0.0]))
+    res = opt.result()
+    assert res.fun == 1.0 and res.maxcv == 0.0  # the lower value was infeasible
+    X = opt.ask()
+    with pytest.raises(ValueError, match="violation"):
+        opt.tell(X, np.zeros(3), np.array([-1.0, 0.0, 0.0]))
+    with pytest.raises(ValueError, match="violation"):
+        opt.tell(X, np.zeros(3), np.zeros(4))
+
+
+def test_bad_constraints_raise_naming_them():
+    with pytest.raises(TypeError, match="constraints"):
+        metaopt.minimize(towards_2_1_scalar, BOX, constraints="x > 0")
+    with pytest.raises(ValueError, match="constraints\\[1\\].*2 columns"):
+        Constraints([lambda x: x[0], LinearConstraint(np.ones((1, 3)), 0, 1)], dim=2)
+    with pytest.raises(ValueError, match="asynchronous"):
+        metaopt.minimize(towards_2_1_scalar, BOX, method="de", asynchronous=True, budget=100,
+                         constraints=lambda x: x[0])
+
+
+def test_maximize_and_resume_with_constraints(tmp_path):
+    args = dict(method="de", rng=2, vectorized=True, constraints=lambda X: X[:, 0] + X[:, 1] - 1)
+    best = metaopt.minimize(lambda X: -towards_2_1(X), BOX, budget=3000, maximize=True, **args)
+    assert best.fun == pytest.approx(-2.0, abs=1e-4) and best.maxcv == 0.0
+    path = tmp_path / "run.ckpt"
+    metaopt.minimize(towards_2_1, BOX, budget=1000, checkpoint=path, **args)
+    resumed = metaopt.minimize(towards_2_1, BOX, budget=2000, checkpoint=path, resume=True,
+                               **args)
+    whole = metaopt.minimize(towards_2_1, BOX, budget=2000, **args)
+    np.testing.assert_array_equal(resumed.x, whole.x)
+    assert resumed.fun == whole.fun and resumed.maxcv == whole.maxcv
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRAINED))
+def test_each_problem_reaches_its_published_optimum_at_its_published_point(name):
+    p = load_constrained(name)
+    x = p.x_best[None, :]
+    assert p.error(p.fun(x)[0]) < 1e-7
+    assert p.constraints(x).max() <= 2e-3  # the literature's points are rounded to ~7 digits
+    assert np.all((p.bounds[:, 0] <= p.x_best) & (p.x_best <= p.bounds[:, 1]))
+
+
+@pytest.mark.parametrize("name, method, budget", [("g06", "lshade", 20_000),
+                                                  ("g08", "de", 5_000),
+                                                  ("spring", "lshade", 30_000),
+                                                  ("welded_beam", "de", 30_000)])
+def test_known_optima_are_reached(name, method, budget):
+    p = load_constrained(name)
+    res = metaopt.minimize(p.fun, p.bounds, method=method, budget=budget, rng=0,
+                           vectorized=True, constraints=p.constraints)
+    assert res.maxcv == 0.0 and p.error(res.fun) < 1e-4
