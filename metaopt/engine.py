@@ -294,7 +294,8 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,
                               stagnation=stagnation, stagnation_tol=stagnation_tol)
     _check_flags(callback, asynchronous, progress,
-                 checkpoint is None and not (checkpoint_every is None and checkpoint_interval is None))
+                 checkpoint is None
+                 and not (checkpoint_every is None and checkpoint_interval is None))
     checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
                                                                 checkpoint_interval)
     state = _resume(optimizer, resume, checkpointer, budget)

@@ -129,7 +129,8 @@ def g06_f(X):
 
 def g06_g(X):
     x = X.T
-    return _stack(-(x[0] - 5) ** 2 - (x[1] - 5) ** 2 + 100, (x[0] - 6) ** 2 + (x[1] - 5) ** 2 - 82.81)
+    return _stack(-(x[0] - 5) ** 2 - (x[1] - 5) ** 2 + 100,
+                  (x[0] - 6) ** 2 + (x[1] - 5) ** 2 - 82.81)
 
 
 def g07_f(X):
@@ -273,10 +274,6 @@ def pressure_vessel_g(X):
                   -np.pi * r ** 2 * length - 4 / 3 * np.pi * r ** 3 + 1296000, length - 240)
 
 
-def _g12_bounds():
-    return [(0, 10)] * 3
-
-
 CONSTRAINED = {
     "g01": (g01_f, g01_g, [(0, 1)] * 9 + [(0, 100)] * 3 + [(0, 1)], -15.0,
             [1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 1]),
@@ -313,7 +310,7 @@ CONSTRAINED = {
                                182.01769963061534, 295.601173702746792, 217.982300369384632,
                                286.41652592786852, 395.601173702746735]),
     "g11": (g11_f, g11_g, [(-1, 1)] * 2, 0.7499, [-0.707036070037170616, 0.500000004333606807]),
-    "g12": (g12_f, g12_g, _g12_bounds(), -1.0, [5, 5, 5]),
+    "g12": (g12_f, g12_g, [(0, 10)] * 3, -1.0, [5, 5, 5]),
     "g13": (g13_f, g13_g, [(-2.3, 2.3), (-2.3, 2.3), (-3.2, 3.2), (-3.2, 3.2), (-3.2, 3.2)],
             0.053941514041898, [-1.71714224003, 1.59572124049468, 1.8272502406271,
                                 -0.763659881912867, -0.76365986736498]),
@@ -331,6 +328,7 @@ CONSTRAINED = {
 def load_constrained(name):
     """A problem by name: "g01" ... "g13", "spring", "welded_beam", "pressure_vessel"."""
     if name not in CONSTRAINED:
-        raise ValueError(f"unknown constrained problem name={name!r}; known: {sorted(CONSTRAINED)}")
+        raise ValueError(f"unknown constrained problem name={name!r}; "
+                         f"known: {sorted(CONSTRAINED)}")
     fun, g, bounds, f_opt, x_best = CONSTRAINED[name]
     return ConstrainedProblem(name, fun, g, bounds, f_opt, x_best)
