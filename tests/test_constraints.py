@@ -144,3 +144,26 @@ def test_known_optima_are_reached(name, method, budget):
     res = metaopt.minimize(p.fun, p.bounds, method=method, budget=budget, rng=0,
                            vectorized=True, constraints=p.constraints)
     assert res.maxcv == 0.0 and p.error(res.fun) < 1e-4
+
+
+def test_epsilon_level_follows_takahama_and_sakai_schedule():
+    opt = metaopt.DE(BOX, pop_size=10, epsilon=True, rng=0, budget=10_000)
+    X = opt.ask()
+    cv = np.arange(10.0)
+    opt.tell(X, towards_2_1(X), cv)
+    assert opt.eps0 == 2.0  # the violation of the member at 0.2 * pop_size, sorted
+    Tc = 0.2 * 10_000 / 10
+    assert opt.epsilon_level() == pytest.approx(2.0 * (1 - opt.nit / Tc) ** 5)
+    opt.nit = int(Tc)
+    assert opt.epsilon_level() == 0.0
+    with pytest.raises(TypeError, match="epsilon"):
+        metaopt.DE(BOX, epsilon="yes")
+
+
+def test_epsilon_constrained_de_solves_an_equality_problem_deb_rules_miss():
+    p = load_constrained("g13")  # three equality constraints
+    runs = {eps: metaopt.minimize(p.fun, p.bounds, method="de", budget=100_000, rng=1,
+                                  vectorized=True, constraints=p.constraints, epsilon=eps)
+            for eps in (False, True)}
+    assert runs[True].maxcv == 0.0 and p.error(runs[True].fun) < 1e-4
+    assert p.error(runs[False].fun) > 1e-2  # Deb's rules alone stall on the thin feasible set

@@ -69,6 +69,7 @@ class Optimizer:
         self.best_value = np.inf     # the objective at the best point (Deb's rules)
         self.best_violation = 0.0    # its largest constraint violation (scipy's maxcv)
         self.constrained = False     # told violations (a constrained problem)
+        self._told = None
         self._pending = None
         self._x0 = None  # a point to evaluate first (start_from), in the genome's terms
         self.history = History()
@@ -158,7 +159,9 @@ class Optimizer:
         self.nfev += n
         self.nit += 1
         ranked = f if cv is None else deb_value(f, cv)  # what the algorithm compares
+        self._told = None if cv is None else (f, cv)  # for methods with their own rules (eps)
         self._tell(U, ranked)
+        self._told = None
         i = int(np.argmin(ranked))
         if ranked[i] < self.best_fun or self._best_u is None:
             self.best_fun = float(ranked[i])

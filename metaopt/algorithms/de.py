@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._checks import check_choice, check_real
+from ..constraints import deb_value
 from ..kernels import de as K
 from ._archive import Archive
 from .base import PopulationOptimizer
@@ -57,6 +58,13 @@ class DE(PopulationOptimizer):
     mutation, recombination : optional
         scipy's names: ``mutation`` a float is ``F``, a (low, high) pair is ``dither``;
         ``recombination`` is ``CR``.
+    epsilon : bool, default False
+        With constraints: the epsilon-constrained method (T. Takahama, S. Sakai, "Constrained
+        optimization by the epsilon constrained differential evolution with an archive and
+        gradient-based mutation", CEC 2010) instead of Deb's rules in the selection: points
+        whose violation is at most epsilon compare by objective; epsilon starts at the
+        violation of the top ``0.2 pop_size``-th initial member and falls as
+        ``eps0 (1 - t / Tc) ** 5`` to 0 at ``Tc``, a fifth of the generations of the budget.
     init : {"lhs", "sobol", "random"} or array
     rng : None, int or numpy.random.Generator
     budget : int, optional
@@ -65,7 +73,7 @@ class DE(PopulationOptimizer):
 
     def __init__(self, bounds, *, pop_size=None, strategy="rand/1", crossover="bin", F=0.5,
                  CR=0.9, dither=None, p=0.05, bound_handling="midpoint", init="lhs", rng=None,
-                 budget=None, mutation=None, recombination=None):
+                 budget=None, mutation=None, recombination=None, epsilon=False):
         if isinstance(strategy, str) and strategy in SCIPY_STRATEGIES:
             strategy, crossover = SCIPY_STRATEGIES[strategy]
         if mutation is not None:  # scipy's names, checked under them
@@ -80,6 +88,11 @@ class DE(PopulationOptimizer):
         if recombination is not None:
             CR = check_real("recombination", recombination, 0.0, 1.0)
         check_choice("strategy", strategy, tuple(STRATEGIES) + tuple(SCIPY_STRATEGIES))
+        if not isinstance(epsilon, bool):
+            raise TypeError(f"epsilon must be True or False, got epsilon={epsilon!r}")
+        self.epsilon = epsilon
+        self.eps0 = None          # the epsilon level's start, from the initial population
+        self.pop_raw = None       # (objective, violation) of each member, for epsilon levels
         self.strategy = strategy
         self._code = STRATEGIES[strategy]
         self.crossover = check_choice("crossover", crossover, CROSSOVERS)
@@ -149,7 +162,33 @@ class DE(PopulationOptimizer):
             self.pop[key], self.fit[key] = u, f
         self._record_one(u, f, self.pop_size)
 
+    def _after_init(self):
+        if self.epsilon and self._told is not None:
+            raw_f, cv = self._told
+            self.pop_raw = np.stack([raw_f, cv]).copy()
+            self.eps0 = float(np.sort(cv)[int(0.2 * self.pop_size)])
+            self.fit = self._epsilon_values(raw_f, cv)
+
+    def epsilon_level(self):
+        """The current epsilon level (Takahama & Sakai): ``eps0 (1 - t / Tc) ** 5``."""
+        generations = (self.budget or 1000 * self.pop_size) / self.pop_size
+        Tc = max(1.0, 0.2 * generations)
+        t = self.nit
+        return self.eps0 * (1 - t / Tc) ** 5 if t < Tc else 0.0
+
+    def _epsilon_values(self, raw_f, cv):
+        """Ordering values under the epsilon level: objective within it, violation beyond."""
+        eps = self.epsilon_level()
+        return np.where(cv <= eps, raw_f, deb_value(raw_f, np.where(cv <= eps, 0.0, cv)))
+
     def _tell_offspring(self, U, f):
+        if self.pop_raw is not None and self._told is not None:
+            raw_f, cv = self._told
+            k = f.shape[0]
+            self.fit = self._epsilon_values(*self.pop_raw)
+            f = self._epsilon_values(raw_f, cv)
+            better = f <= self.fit[:k]
+            self.pop_raw[:, :k][:, better] = np.stack([raw_f, cv])[:, better]
         if self._uses_archive:
             k = f.shape[0]
             self.archive.add(self.pop[:k][f < self.fit[:k]], self.rng)
