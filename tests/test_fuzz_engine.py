@@ -74,6 +74,7 @@ ENGINE_OPTIONS = {
     "rng": junk,
     "init": st.one_of(junk, st.sampled_from(["lhs", "sobol", "grid"])),
     "maximize": junk,
+    "constraints": st.one_of(junk, st.just(lambda X: X[:, 0] - 0.5)),
     "max_trials": st.one_of(junk, st.integers(-2, 50)),
     "x0": st.one_of(junk, st.just([0.1, 0.2, 0.3]), st.just([5.0, 0.0, 0.0])),
 }
