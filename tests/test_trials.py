@@ -106,3 +106,11 @@ def test_a_first_run_says_that_it_compiles_and_a_cached_one_does_not(tmp_path):
     assert first.returncode == again.returncode == 0, first.stderr
     line = "metaopt: compiling the Numba kernels of GA once"
     assert first.stderr.count(line) == 1 and line not in again.stderr
+
+
+def test_the_steady_state_mode_records_every_evaluation_too():
+    res = metaopt.minimize(lambda X: np.sum(X**2, axis=1), [(-1, 1)] * 2, method="de",
+                           budget=300, rng=0, vectorized=True, asynchronous=True,
+                           workers=2, backend="threads")
+    assert len(res.trials) == res.nfev == 300
+    assert res.trials.value.min() == res.fun and res.fun == np.sum(res.x ** 2)

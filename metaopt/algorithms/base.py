@@ -235,10 +235,13 @@ class Optimizer:
         self.nfev += 1
         if f < self.best_fun or self._best_u is None:
             self.best_fun, self._best_u = float(f), u.copy()
+            self.best_value = float(f)
+        now = time.perf_counter() - self._t0
+        self.trials.append(self._values(u[None, :]), np.array([f], float), self.nit + 1, now,
+                           np.array([not np.isfinite(f)]))
         if self.nfev % generation_size == 0:
             self.nit += 1
-            self.history.append(self.nit, self.nfev, self.best_fun,
-                                time.perf_counter() - self._t0)
+            self.history.append(self.nit, self.nfev, self.best_fun, now)
 
     # -- state as plain data -----------------------------------------------------------------
     def state_dict(self):
