@@ -46,8 +46,9 @@ class Trials:
         return self._n
 
     def append(self, X, values, batch, time, failed, violation=None):
-        """Record the told points ``X`` (n, dim) in variable values with their ``values``
-        (and total constraint ``violation``, 0 when unconstrained)."""
+        """Record the told points ``X`` (n, dim) in variable values with their ``values``,
+        which of them ``failed`` (None: none) and their total constraint ``violation`` (None:
+        unconstrained)."""
         n = X.shape[0]
         room = max(0, self.max_rows - self._n)
         self.dropped += n - min(n, room)
@@ -66,7 +67,7 @@ class Trials:
         self._scalars[rows, 0] = batch
         self._scalars[rows, 1] = time
         self._scalars[rows, 2] = values[:n]
-        self._scalars[rows, 3] = failed[:n]
+        self._scalars[rows, 3] = 0.0 if failed is None else failed[:n]
         self._scalars[rows, 4] = 0.0 if violation is None else violation[:n]
         self._n += n
 

@@ -149,7 +149,7 @@ class Optimizer:
             )
         with np.errstate(over="ignore"):  # values near 1e308 may overflow the sum: still finite
             finite = math.isfinite(f.sum())  # a finite sum rules out NaN and inf in one pass
-        failed = np.zeros(n, bool) if finite else ~np.isfinite(f)
+        failed = None if finite else ~np.isfinite(f)
         if not finite:
             f = np.where(np.isfinite(f), f, np.inf)
         cv, worst = self._violations(violation, n)
