@@ -71,6 +71,7 @@ class Optimizer:
         self.constrained = False     # told violations (a constrained problem)
         self._told = None
         self._pending = None
+        self._asked_values = None
         self._x0 = None  # a point to evaluate first (start_from), in the genome's terms
         self.history = History()
         self.trials = Trials(self.space)
@@ -104,7 +105,9 @@ class Optimizer:
         if self._x0 is not None:  # the first batch's first point is the user's start
             U[0], self._x0 = self._x0, None
         self._pending = U
-        return U.copy() if self.native else self.space.decode(U)
+        values = U.copy() if self.native else self.space.decode(U)
+        self._asked_values = values.copy()  # what tell compares the told points with
+        return values
 
     def start_from(self, x0):
         """Evaluate ``x0`` (a point in variable values) first: it takes the place of the first
@@ -155,7 +158,7 @@ class Optimizer:
         cv, worst = self._violations(violation, n)
         self.constrained = self.constrained or cv is not None
         U = self._take_repairs(U[:n], X)
-        self._pending = None
+        self._pending = self._asked_values = None
         self.nfev += n
         self.nit += 1
         ranked = f if cv is None else deb_value(f, cv)  # what the algorithm compares
@@ -198,7 +201,8 @@ class Optimizer:
 
     def _take_repairs(self, U, X):
         """``U`` with the rows the caller changed replaced by the told points, encoded."""
-        asked = self._values(U)
+        asked = self._asked_values[: U.shape[0]] if self._asked_values is not None \
+            else self._values(U)
         changed = np.flatnonzero(np.any((X != asked) & ~(np.isnan(X) & np.isnan(asked)),
                                         axis=1))
         if changed.size == 0:

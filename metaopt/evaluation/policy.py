@@ -159,8 +159,11 @@ class BatchEvaluator:
         per_worker = 1 if self.evaluator.mode != "scalar" else 2  # balance uneven costs
         n_chunks = 1 if isinstance(self.backend, InProcess) else \
             max(1, min(n, self.capacity * per_worker))
-        edges = np.linspace(0, n, n_chunks + 1).astype(int)
-        chunks = [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+        if n_chunks == 1:
+            chunks = [(0, n)]
+        else:
+            edges = np.linspace(0, n, n_chunks + 1).astype(int)
+            chunks = [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
         outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], isolate)
                                                     for a, b in chunks])
         values = np.full(n, np.nan)
