@@ -3,6 +3,7 @@ either works or raises ValueError, TypeError, CheckpointError or EvaluationError
 names the argument it is about; none hangs (each example runs under an alarm)."""
 
 import inspect
+import os
 import signal
 
 import numpy as np
@@ -25,6 +26,16 @@ junk = st.one_of(st.none(), st.booleans(), numbers, st.text(max_size=4),
                  st.just(np.int64(3)), st.just(np.float32(0.5)), st.just(1 + 2j),
                  st.just(np.array([1.0, np.nan])))
 BOUNDS = [(-2.0, 2.0)] * 3
+
+
+@pytest.fixture(autouse=True, scope="module")
+def in_a_scratch_folder(tmp_path_factory):
+    """Generated checkpoint paths (any text) are written in a folder of their own, not in
+    the repository."""
+    previous = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("fuzz"))
+    yield
+    os.chdir(previous)
 
 
 def sphere(X):
