@@ -120,7 +120,6 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     if budget is None:
         budget = 10000 * space.dim
     budget = check_int("budget", budget, minimum=1)
-    described = method
     auto = isinstance(method, str) and method == "auto"
     if auto:
         saved = _resumed_method(resume, checkpoint)
@@ -131,8 +130,6 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         options = {**chosen, **options}  # the user's own options win
         described = f"{method} (auto: {reason})"
     cls = get_algorithm(method)
-    if not isinstance(described, str):
-        described = cls.__name__
     if init is not None:
         options["init"] = init
     if x0 is not None and _accepts(cls, "x0"):
@@ -162,15 +159,15 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
                 and not isinstance(target, bool):
             target = -target  # anything else: Termination names what is wrong with it
     res = run(opt, objective, budget=budget, vectorized=vectorized,
-              callback=adapt_callback(callback, bool(maximize)),
-               workers=workers, backend=backend, client=client, on_error=on_error,
-               retries=retries, timeout=timeout, checkpoint=checkpoint,
-               checkpoint_every=checkpoint_every, checkpoint_interval=checkpoint_interval,
-               resume=resume, asynchronous=asynchronous, progress=progress, maxiter=maxiter,
-               target=target,
-               max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol,
-               constraints=constraints)
-    res.method = described
+              callback=adapt_callback(callback, bool(maximize)), workers=workers,
+              backend=backend, client=client, on_error=on_error, retries=retries,
+              timeout=timeout, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+              checkpoint_interval=checkpoint_interval, resume=resume,
+              asynchronous=asynchronous, progress=progress, maxiter=maxiter, target=target,
+              max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol,
+              constraints=constraints)
+    if auto:
+        res.method = described  # the method run (the Result names it), and why
     return flip_result(res) if maximize else res
 
 

@@ -14,13 +14,13 @@ import time
 import numpy as np
 
 from .._checks import check_int, check_point
+from ..constraints import INFEASIBLE, deb_value
 from ..result import History, Result
 from ..rng import as_generator
 from ..sampling import make_sampler
 from ..space import Space, as_space
-from ..constraints import INFEASIBLE, deb_value
-from ..trials import Trials
 from ..state import StateError, from_plain, to_plain
+from ..trials import Trials
 
 __all__ = ["Optimizer", "PopulationOptimizer"]
 

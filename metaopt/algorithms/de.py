@@ -179,7 +179,7 @@ class DE(PopulationOptimizer):
     def _epsilon_values(self, raw_f, cv):
         """Ordering values under the epsilon level: objective within it, violation beyond."""
         eps = self.epsilon_level()
-        return np.where(cv <= eps, raw_f, deb_value(raw_f, np.where(cv <= eps, 0.0, cv)))
+        return np.where(cv <= eps, raw_f, deb_value(raw_f, cv))
 
     def _tell_offspring(self, U, f):
         if self.pop_raw is not None and self._told is not None:

@@ -197,8 +197,6 @@ class GA(Optimizer):
             children, evaluations = g.two_opt(children, rng, rate)
             self.ndelta += evaluations
             return children
-        if self.mutation == "swap":
-            return g.swap(children, rng, rate)
-        if self.mutation in ("insertion", "mixed"):
-            return g.mutated(children, rng, rate, self.mutation)
-        return g.inversion(children, rng, rate)  # "2opt" without distances: a reversal
+        # inversion, and "2opt" without distances, are a random segment reversal
+        move = "2opt" if self.mutation in ("inversion", "2opt") else self.mutation
+        return g.mutated(children, rng, rate, move)

@@ -194,8 +194,9 @@ class Permutations(Genome):
         a, b = np.triu_indices(self.dim, 1)
         pairs = np.stack([a, b], axis=1)
         # insertions of a at b: every ordered pair but b = a - 1, which repeats (a - 1 -> a)
-        ordered = np.array([(i, j) for i in range(self.dim) for j in range(self.dim)
-                            if j != i and j != i - 1], np.int64).reshape(-1, 2)
+        i, j = np.divmod(np.arange(self.dim * self.dim), self.dim)
+        keep = (j != i) & (j != i - 1)
+        ordered = np.stack([i[keep], j[keep]], axis=1)
         parts = {KP.SWAP: pairs, KP.REVERSAL: pairs, KP.INSERTION: ordered}
         rows = np.vstack([np.column_stack([np.full(len(parts[k]), k), parts[k]])
                           for k in MOVE_KINDS[move]]).astype(np.int64)
@@ -231,14 +232,6 @@ class Permutations(Genome):
         c2 = np.where(crossed[:, None], op(b, a, cuts), b)
         return c1.astype(float), c2.astype(float)
 
-    def inversion(self, children, rng, rate):
-        """A random segment of each child reversed with probability ``rate``."""
-        return self._mutation(KP.reverse_mutation, children, rng, rate)
-
-    def swap(self, children, rng, rate):
-        """Two random elements of each child swapped with probability ``rate``."""
-        return self._mutation(KP.swap_mutation, children, rng, rate)
-
     def mutated(self, children, rng, rate, move):
         """Each child, with probability ``rate``, with one random ``move`` (see ``MOVES``)."""
         perms = children.copy()
@@ -246,13 +239,6 @@ class Permutations(Genome):
         if chosen.size:
             perms[chosen] = self.moved(perms[chosen], rng, move)[0]
         return perms
-
-    def _mutation(self, op, children, rng, rate):
-        perms = children.astype(np.int64)
-        chosen = np.flatnonzero(rng.random(children.shape[0]) < rate)
-        if chosen.size:
-            perms[chosen] = op(perms[chosen], self.pairs(chosen.size, rng))
-        return perms.astype(float)
 
     def kick_cuts(self, rng):
         """Three sorted cut points ``0 < c1 < c2 < c3 < n`` of a double bridge."""

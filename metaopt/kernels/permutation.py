@@ -63,11 +63,36 @@ def pmx_crossover(first, second, cuts):
 
 
 @njit(cache=True)
+def _swap_row(row, a, b):
+    row[a], row[b] = row[b], row[a]
+
+
+@njit(cache=True)
+def _reverse_row(row, a, b):
+    lo, hi = min(a, b), max(a, b)
+    while lo < hi:
+        row[lo], row[hi] = row[hi], row[lo]
+        lo += 1
+        hi -= 1
+
+
+@njit(cache=True)
+def _insert_row(row, a, b):
+    moved = row[a]
+    if a < b:
+        for k in range(a, b):
+            row[k] = row[k + 1]
+    else:
+        for k in range(a, b, -1):
+            row[k] = row[k - 1]
+    row[b] = moved
+
+
+@njit(cache=True)
 def swap_mutation(perms, positions):
     """In place: swap the entries at ``positions[i, 0]`` and ``positions[i, 1]`` of row i."""
     for i in range(perms.shape[0]):
-        a, b = positions[i, 0], positions[i, 1]
-        perms[i, a], perms[i, b] = perms[i, b], perms[i, a]
+        _swap_row(perms[i], positions[i, 0], positions[i, 1])
     return perms
 
 
@@ -76,12 +101,7 @@ def reverse_mutation(perms, positions):
     """In place: reverse row i between positions ``min(p)`` and ``max(p)`` inclusive (inversion;
     on a tour, the 2-opt move that replaces the two edges at the segment's ends)."""
     for i in range(perms.shape[0]):
-        a = min(positions[i, 0], positions[i, 1])
-        b = max(positions[i, 0], positions[i, 1])
-        while a < b:
-            perms[i, a], perms[i, b] = perms[i, b], perms[i, a]
-            a += 1
-            b -= 1
+        _reverse_row(perms[i], positions[i, 0], positions[i, 1])
     return perms
 
 
@@ -96,22 +116,11 @@ def apply_moves(perms, positions, kinds):
     for i in range(perms.shape[0]):
         a, b = positions[i, 0], positions[i, 1]
         if kinds[i] == SWAP:
-            perms[i, a], perms[i, b] = perms[i, b], perms[i, a]
+            _swap_row(perms[i], a, b)
         elif kinds[i] == REVERSAL:
-            lo, hi = min(a, b), max(a, b)
-            while lo < hi:
-                perms[i, lo], perms[i, hi] = perms[i, hi], perms[i, lo]
-                lo += 1
-                hi -= 1
+            _reverse_row(perms[i], a, b)
         else:
-            moved = perms[i, a]
-            if a < b:
-                for k in range(a, b):
-                    perms[i, k] = perms[i, k + 1]
-            else:
-                for k in range(a, b, -1):
-                    perms[i, k] = perms[i, k - 1]
-            perms[i, b] = moved
+            _insert_row(perms[i], a, b)
     return perms
 
 
