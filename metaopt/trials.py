@@ -62,13 +62,14 @@ class Trials:
                                                                     self.space.dim))])
             self._scalars = np.concatenate([self._scalars[: self._n],
                                             np.empty((rows - self._n, 5))])
-        rows = slice(self._n, self._n + n)
-        self._x[rows] = X[:n]
-        self._scalars[rows, 0] = batch
-        self._scalars[rows, 1] = time
-        self._scalars[rows, 2] = values[:n]
-        self._scalars[rows, 3] = 0.0 if failed is None else failed[:n]
-        self._scalars[rows, 4] = 0.0 if violation is None else violation[:n]
+        self._x[self._n: self._n + n] = X[:n]
+        block = self._scalars[self._n: self._n + n]
+        block[:] = (batch, time, 0.0, 0.0, 0.0)
+        block[:, 2] = values[:n]
+        if failed is not None:
+            block[:, 3] = failed[:n]
+        if violation is not None:
+            block[:, 4] = violation[:n]
         self._n += n
 
     # -- reading ---------------------------------------------------------------------------

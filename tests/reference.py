@@ -253,3 +253,18 @@ def apply_moves(perms, positions, kinds):
             row.insert(b, row.pop(a))
         out.append(row)
     return np.array(out)
+
+
+def mirrored_orthogonal(G, lam):
+    """Mirrored orthogonal steps (Wang, Emmerich & Baeck 2019) by numpy's QR: each block of
+    ``n`` draws orthonormalised (signs fixed so that it is Gram-Schmidt's basis), each row
+    scaled to its draw's length, then the first ``lam // 2`` rows mirrored."""
+    k, n = G.shape
+    rows = []
+    for start in range(0, k, n):
+        block = G[start:start + n]
+        Q, R = np.linalg.qr(block.T)
+        Q = Q * np.sign(np.diag(R))
+        rows.append(Q.T * np.linalg.norm(block, axis=1)[:, None])
+    base = np.vstack(rows)
+    return np.vstack([base, -base[: lam - k]])

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import metaopt
-from metaopt.algorithms.cmaes import reflect
 from metaopt.algorithms.cmaes_parameters import strategy_parameters
+from metaopt.kernels import cmaes as K
 
 from . import reference as R
 
@@ -36,6 +36,27 @@ def test_each_generation_equals_the_tutorial_equations(diagonal):
         np.testing.assert_allclose(opt.C, C, rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize("lam, n", [(10, 10), (11, 4), (30, 4), (2, 1), (3, 1), (7, 40)])
+def test_mirrored_orthogonal_steps_equal_their_numpy_transcription(lam, n):
+    G = np.random.default_rng(lam * n).standard_normal((lam - lam // 2, n))
+    Z = K.mirrored_orthogonal(G, lam)
+    np.testing.assert_allclose(Z, R.mirrored_orthogonal(G, lam), rtol=1e-10, atol=1e-12)
+    k = G.shape[0]
+    np.testing.assert_allclose(Z[k:], -Z[: lam - k])  # mirrored pairs
+    np.testing.assert_allclose(np.linalg.norm(Z[:k], axis=1), np.linalg.norm(G, axis=1))
+    block = Z[: min(k, n)] / np.linalg.norm(Z[: min(k, n)], axis=1)[:, None]
+    np.testing.assert_allclose(block @ block.T, np.eye(len(block)), atol=1e-12)
+
+
+def test_gaussian_sampling_draws_independent_steps():
+    opt = metaopt.CMAES([(-1.0, 1.0)] * 4, rng=3, sampling="gaussian", restarts=None)
+    opt.ask()
+    Z = np.random.default_rng(3).standard_normal((opt.lam, 4))
+    np.testing.assert_allclose(opt._Y, Z * opt.D)  # C = I at the start
+    with pytest.raises(ValueError, match="sampling"):
+        metaopt.CMAES([(-1.0, 1.0)] * 4, sampling="sobol")
+
+
 def test_default_parameters_are_the_tutorials():
     p = strategy_parameters(10, 10)
     assert p["mu"] == 5 and p["weights"][:5].sum() == pytest.approx(1.0)
@@ -47,8 +68,24 @@ def test_default_parameters_are_the_tutorials():
 
 
 def test_reflection_keeps_samples_in_the_box():
-    X = np.array([[-0.3, 1.2, 2.5, 0.4]])
-    np.testing.assert_allclose(reflect(X), [[0.3, 0.8, 0.5, 0.4]])
+    X = np.array([[-0.3, 1.2, 2.5, 0.4, -1.7, 3.0]])
+    np.testing.assert_allclose(K.reflect_into_box(X), [[0.3, 0.8, 0.5, 0.4, 0.3, 1.0]])
+    X = np.random.default_rng(0).normal(0.5, 3.0, (50, 7))
+    folded = np.mod(X, 2.0)
+    np.testing.assert_array_equal(K.reflect_into_box(X), np.where(folded > 1, 2 - folded,
+                                                                   folded))
+
+
+def test_samples_are_the_mean_plus_sigma_times_the_rotated_scaled_steps():
+    opt = metaopt.CMAES([(-1.0, 1.0)] * 5, rng=1, restarts=None)
+    for _ in range(3):  # after a few updates B and D are no longer the identity
+        X = opt.ask()
+        opt.tell(X, ellipsoid(X))
+    Z = np.random.default_rng(7).standard_normal((6, 5))
+    Y, X, U = K.cma_sample(Z, opt.B, opt.D, opt.mean, opt.sigma)
+    np.testing.assert_allclose(Y, (Z * opt.D) @ opt.B.T, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(X, opt.mean + opt.sigma * Y, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(U, K.reflect_into_box(X))
 
 
 @pytest.mark.parametrize("restarts", ["ipop", "bipop"])

@@ -150,11 +150,10 @@ class Optimizer:
                 f"of the asked batch, 0 < k <= {U.shape[0]}; got X of shape {X.shape} and fX "
                 f"of shape {f.shape}"
             )
-        with np.errstate(over="ignore"):  # values near 1e308 may overflow the sum: still finite
-            finite = math.isfinite(f.sum())  # a finite sum rules out NaN and inf in one pass
-        failed = None if finite else ~np.isfinite(f)
-        if not finite:
-            f = np.where(np.isfinite(f), f, np.inf)
+        finite = np.isfinite(f)
+        failed = None if finite.all() else ~finite
+        if failed is not None:
+            f = np.where(finite, f, np.inf)
         cv, worst = self._violations(violation, n)
         self.constrained = self.constrained or cv is not None
         U = self._take_repairs(U[:n], X)
@@ -165,7 +164,7 @@ class Optimizer:
         self._told = None if cv is None else (f, cv)  # for methods with their own rules (eps)
         self._tell(U, ranked)
         self._told = None
-        i = int(np.argmin(ranked))
+        i = int(ranked.argmin())
         if ranked[i] < self.best_fun or self._best_u is None:
             self.best_fun = float(ranked[i])
             self._best_u = U[i].copy()
@@ -203,8 +202,10 @@ class Optimizer:
         """``U`` with the rows the caller changed replaced by the told points, encoded."""
         asked = self._asked_values[: U.shape[0]] if self._asked_values is not None \
             else self._values(U)
-        changed = np.flatnonzero(np.any((X != asked) & ~(np.isnan(X) & np.isnan(asked)),
-                                        axis=1))
+        differs = X != asked
+        if not differs.any():
+            return U
+        changed = np.flatnonzero(np.any(differs & ~(np.isnan(X) & np.isnan(asked)), axis=1))
         if changed.size == 0:
             return U
         rows = changed.tolist()[:10]

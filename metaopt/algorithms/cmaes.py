@@ -5,21 +5,19 @@ import math
 import numpy as np
 
 from .._checks import check_choice, check_int, check_point, check_real
+from ..kernels import cmaes as K
 from .base import Optimizer
 from .cmaes_parameters import default_popsize, strategy_parameters
 
-__all__ = ["CMAES", "DIAGONAL_ABOVE", "reflect"]
+__all__ = ["CMAES", "DIAGONAL_ABOVE"]
 
 #: With ``diagonal="auto"`` the separable variant runs above this dimension, where a full
 #: covariance matrix costs O(n^2) memory and O(n^3) per eigendecomposition.
 DIAGONAL_ABOVE = 200
 RESTARTS = (None, "ipop", "bipop")
-
-
-def reflect(X):
-    """Samples folded into [0, 1] by mirroring at the bounds (periodic, period 2)."""
-    Y = np.mod(X, 2.0)
-    return np.where(Y > 1.0, 2.0 - Y, Y)
+SAMPLINGS = ("orthogonal", "gaussian")
+STOP_REASONS = {K.TOLX: "tolx", K.NOEFFECTAXIS: "noeffectaxis", K.NOEFFECTCOORD: "noeffectcoord",
+                K.CONDITIONCOV: "conditioncov"}
 
 
 class CMAES(Optimizer):
@@ -33,6 +31,13 @@ class CMAES(Optimizer):
     generations). Every parameter is the tutorial's default. ``diagonal=True`` (or "auto" above
     :data:`DIAGONAL_ABOVE` dimensions) runs sep-CMA (Ros & Hansen 2008): a diagonal covariance
     learnt ``(n + 2) / 3`` times faster, linear time and space.
+
+    Each generation's steps are drawn by mirrored orthogonal sampling (H. Wang, M. Emmerich,
+    T. Baeck, Evolutionary Computation 27(4), 2019): half the population orthogonalised, each
+    with a chi-distributed length, the other half their mirror images, ranked together (no
+    pairwise selection). On the ten functions of ``benchmarks/cmaes.py`` at 100 x d it
+    converges several times faster than independent Gaussian steps (``sampling="gaussian"``,
+    the tutorial's) and reaches lower errors on the multimodal ones within the same budget.
 
     The search runs on the unit cube; bounds are handled by evaluating each sample mirrored
     into the box while the distribution stays unconstrained (the piecewise-linear form of
@@ -63,11 +68,13 @@ class CMAES(Optimizer):
     diagonal : bool or "auto"
     active : bool, default True
         The active (negative-weight) covariance update.
+    sampling : {"orthogonal", "gaussian"}
+        Mirrored orthogonal steps (default) or independent Gaussian ones.
     rng, budget : as for every algorithm
     """
 
     def __init__(self, bounds, *, pop_size=None, x0=None, sigma0=0.2, restarts="bipop",
-                 diagonal="auto", active=True, rng=None, budget=None):
+                 diagonal="auto", active=True, sampling="orthogonal", rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         n = self.dim
         self.default_lam = check_int("pop_size", default_popsize(n) if pop_size is None
@@ -81,6 +88,7 @@ class CMAES(Optimizer):
         if not isinstance(active, bool):
             raise TypeError(f"active must be a bool, got active={active!r}")
         self.active = active
+        self.sampling = check_choice("sampling", sampling, SAMPLINGS)
         mean = np.full(n, 0.5) if x0 is None else \
             np.clip(self.space.encode(check_point("x0", x0, self.space)[None, :])[0], 0.0, 1.0)
         self.large_restarts = 0
@@ -88,7 +96,7 @@ class CMAES(Optimizer):
         self.evals_small = 0
         self.regime_small = False
         self.restart_nfev, self.restart_reason, self.restart_popsize = [], [], []
-        self._X = self._Y = None  # the last samples (unconstrained) and their steps
+        self._X = self._Y = self._U = None  # the last samples (unconstrained) and their steps
         self._last_f = np.empty(0)
         self._start_run(mean, self.sigma0, self.default_lam)
 
@@ -122,19 +130,23 @@ class CMAES(Optimizer):
         return self.lam
 
     def _ask(self):
-        Z = self.rng.standard_normal((self.lam, self.dim))
-        Y = Z * self.D if self.diagonal else (Z * self.D) @ self.B.T
-        self._Y = Y
-        self._X = self.mean + self.sigma * Y
-        return reflect(self._X)
+        if self.sampling == "orthogonal":
+            Z = K.mirrored_orthogonal(self.rng.standard_normal((self.lam - self.lam // 2,
+                                                                self.dim)), self.lam)
+        else:
+            Z = self.rng.standard_normal((self.lam, self.dim))
+        self._Y, self._X, U = K.cma_sample(Z, self.B, self.D, self.mean, self.sigma)
+        self._U = U.copy()  # what was asked: a told point that differs is the caller's repair
+        return U
 
     def _tell(self, U, f):
         self._last_f = f.copy()
         if f.shape[0] < self.lam:
             return  # a batch cut short by the budget: no update
         Y = self._Y
-        changed = np.any(U != reflect(self._X), axis=1)
-        if changed.any():  # the caller's repair: the point evaluated is the sample
+        differs = U != self._U[: U.shape[0]]
+        if differs.any():  # the caller's repair: the point evaluated is the sample
+            changed = differs.any(axis=1)
             Y = Y.copy()
             Y[changed] = (U[changed] - self.mean) / self.sigma
         order = np.argsort(f, kind="stable")
@@ -146,44 +158,32 @@ class CMAES(Optimizer):
 
     def _update(self, Ys):
         """One generation of the tutorial's updates on the ranked steps ``Ys`` (lam, n)."""
+        if not self.diagonal:
+            decompose = self.g + 1 - self.eigen_g >= self.lazy_gap
+            self.sigma = K.cma_update(Ys, self.weights, self.mu, self.mean, self.ps, self.pc,
+                                      self.C, self.B, self.D, self.sigma, self.g, self.mueff,
+                                      self.cc, self.cs, self.c1, self.cmu, self.damps,
+                                      self.chi_n, decompose)
+            self.g += 1
+            if decompose:
+                self.eigen_g = self.g
+            return
         n, w = self.dim, self.weights
         y_w = w[: self.mu] @ Ys[: self.mu]
         self.mean = self.mean + self.sigma * y_w
         self.ps = (1 - self.cs) * self.ps + math.sqrt(self.cs * (2 - self.cs) * self.mueff) \
-            * self._inv_sqrt_C(y_w)
+            * y_w / self.D
         self.g += 1
         hsig = np.linalg.norm(self.ps) / math.sqrt(1 - (1 - self.cs) ** (2 * self.g)) \
             < (1.4 + 2 / (n + 1)) * self.chi_n
         self.pc = (1 - self.cc) * self.pc + hsig * math.sqrt(self.cc * (2 - self.cc)
                                                              * self.mueff) * y_w
-        w_circ = w.copy()
-        negative = w < 0
-        if negative.any():
-            norms = np.sum(self._inv_sqrt_C(Ys[negative]) ** 2, axis=1)
-            w_circ[negative] *= n / np.maximum(norms, 1e-300)
         delta = (1 - hsig) * self.cc * (2 - self.cc)
         decay = 1 + self.c1 * delta - self.c1 - self.cmu * w.sum()
-        if self.diagonal:
-            self.C = decay * self.C + self.c1 * self.pc ** 2 + self.cmu * (w_circ @ Ys ** 2)
-            self.D = np.sqrt(np.maximum(self.C, 1e-300))
-        else:
-            self.C = decay * self.C + self.c1 * np.outer(self.pc, self.pc) \
-                + self.cmu * (Ys.T * w_circ) @ Ys
-            if self.g - self.eigen_g >= self.lazy_gap:
-                self._decompose()
+        # sep-CMA has no negative weights (strategy_parameters sets them to 0)
+        self.C = decay * self.C + self.c1 * self.pc ** 2 + self.cmu * (w @ Ys ** 2)
+        self.D = np.sqrt(np.maximum(self.C, 1e-300))
         self.sigma *= math.exp(self.cs / self.damps * (np.linalg.norm(self.ps) / self.chi_n - 1))
-
-    def _inv_sqrt_C(self, v):
-        """``C^(-1/2) v`` for a vector or the rows of a matrix."""
-        if self.diagonal:
-            return v / self.D
-        return ((v @ self.B) / self.D) @ self.B.T
-
-    def _decompose(self):
-        self.C = np.triu(self.C) + np.triu(self.C, 1).T  # enforce symmetry
-        eigenvalues, self.B = np.linalg.eigh(self.C)
-        self.D = np.sqrt(np.maximum(eigenvalues, 1e-300))
-        self.eigen_g = self.g
 
     # -- stopping tests and restarts ---------------------------------------------------------
     def _record(self, f_sorted):
@@ -194,26 +194,16 @@ class CMAES(Optimizer):
             del self.best_history[0], self.median_history[0]
 
     def _stop_reason(self, f):
-        n, window = self.dim, 10 + math.ceil(30 * self.dim / self.lam)
-        recent = self.best_history[-window:]
-        finite = np.isfinite(f).all() and np.isfinite(recent).all()
-        if len(self.best_history) >= window and finite:
-            if max(recent) - min(recent) < 1e-12:
-                if np.ptp(f) < 1e-12:
-                    return "tolfun"
-                return "tolhistfun"
-        sd = self.sigma * (self.D if self.diagonal else np.sqrt(np.diag(self.C)))
-        if max(np.abs(self.sigma * self.pc).max(), sd.max()) < 1e-12 * self.sigma_start:
-            return "tolx"
-        if not self.diagonal:
-            i = self.g % n
-            if np.all(self.mean == self.mean + 0.1 * self.sigma * self.D[i] * self.B[:, i]):
-                return "noeffectaxis"
-        if np.any(self.mean == self.mean + 0.2 * sd):
-            return "noeffectcoord"
-        if (self.D.max() / self.D.min()) ** 2 > 1e14:
-            return "conditioncov"
-        return self._stagnation()
+        window = 10 + math.ceil(30 * self.dim / self.lam)
+        if len(self.best_history) >= window:
+            recent = self.best_history[-window:]
+            low, high, f_low, f_high = min(recent), max(recent), f.min(), f.max()
+            if math.isfinite(high) and math.isfinite(f_high) and high - low < 1e-12:
+                return "tolfun" if f_high - f_low < 1e-12 else "tolhistfun"
+        variances = self.C if self.diagonal else np.diagonal(self.C)
+        code = K.cma_stop_code(self.mean, self.sigma, self.sigma_start, self.pc, variances,
+                               self.B, self.D, self.g)
+        return STOP_REASONS[code] if code else self._stagnation()
 
     def _stagnation(self):
         g = len(self.best_history)
@@ -254,7 +244,7 @@ class CMAES(Optimizer):
         if self._X is None or self._last_f.size == 0 or self._best_u is None:
             return np.empty((0, self.dim)), np.empty(0)
         k = self._last_f.size
-        return (np.vstack([self._best_u[None, :], reflect(self._X[:k])]),
+        return (np.vstack([self._best_u[None, :], self._U[:k]]),
                 np.concatenate([[self.best_fun], self._last_f]))
 
     def result(self, success=True, message="ask/tell run"):

@@ -107,6 +107,12 @@ class BatchEvaluator:
         replaced per the policy; raises :class:`EvaluationError` under on_error="raise".
         """
         n = X.shape[0]
+        if values is None and not first and self.timeout is None and \
+                isinstance(self.backend, InProcess):  # the common case, without bookkeeping
+            out, failures = evaluate_rows(self.evaluator, X)
+            if failures:
+                return self._settle_failures(X, out, failures)
+            return out
         out = np.full(n, np.nan) if values is None else np.array(values, dtype=float)
         todo = np.arange(n) if done is None else np.flatnonzero(~np.asarray(done, bool))
         probed = []
@@ -121,7 +127,10 @@ class BatchEvaluator:
             todo = todo[probe.size:]
             if probed and probe.size > 1:  # a batch failed as a whole: isolate its rows
                 probed = self._evaluate(X, probe, out)
-        failures = probed + self._evaluate(X, todo, out)
+        return self._settle_failures(X, out, probed + self._evaluate(X, todo, out))
+
+    def _settle_failures(self, X, out, failures):
+        """Retry, raise or count the ``failures`` of the batch ``X`` (values in ``out``)."""
         attempts = 0
         while failures and self.on_error == "retry" and attempts < self.retries:
             attempts += 1
