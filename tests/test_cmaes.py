@@ -101,6 +101,19 @@ def test_restarts_are_recorded_with_their_reasons(restarts):
         assert sizes == [7 * 2 ** i for i in range(len(sizes))]  # 4 + floor(3 ln 3) = 7
 
 
+@pytest.mark.parametrize("restart_from", ["x0", "random"])
+def test_restarts_begin_at_x0_or_at_a_random_point(restart_from):
+    opt = metaopt.CMAES([(-5.0, 5.0)] * 3, x0=[1.0, -2.0, 0.5], rng=0, restart_from=restart_from)
+    start = opt.mean.copy()
+    np.testing.assert_allclose(opt.space.decode(start[None, :])[0], [1.0, -2.0, 0.5])
+    for _ in range(5):
+        X = opt.ask()
+        opt.tell(X, np.sum(X ** 2, axis=1))
+    opt._restart("tolfun")
+    assert opt.restart_reason == ["tolfun"] and opt.lam < 2 * opt.default_lam + 1
+    assert np.array_equal(opt.mean, start) == (restart_from == "x0")
+
+
 def test_without_restarts_a_converged_run_ends_and_says_why():
     res = metaopt.minimize(lambda X: np.sum(X ** 2, axis=1), [(-5, 5)] * 3, method="cmaes",
                            budget=100_000, rng=0, vectorized=True, restarts=None)
