@@ -36,6 +36,7 @@ class Trials:
         self.space = space
         self.max_rows = default_rows(space.dim) if max_rows is None else max_rows
         self.dropped = 0
+        self._expected = 0
         self.sign = 1.0  # -1 once the result reports a maximized objective
         self._n = 0
         self._x = np.empty((min(16, self.max_rows), space.dim))
@@ -44,6 +45,17 @@ class Trials:
 
     def __len__(self):
         return self._n
+
+    def expect(self, rows):
+        """Say how many rows the run will tell in all (its budget): the table's first growth
+        then makes room for them (at most ``max_rows``) at once instead of doubling again and
+        again (each growth copies the table and touches new memory)."""
+        self._expected = int(rows)
+
+    def _grow(self, rows):
+        self._x = np.concatenate([self._x[: self._n], np.empty((rows - self._n,
+                                                                self.space.dim))])
+        self._scalars = np.concatenate([self._scalars[: self._n], np.empty((rows - self._n, 5))])
 
     def append(self, X, values, batch, time, failed, violation=None):
         """Record the told points ``X`` (n, dim) in variable values with their ``values``,
@@ -56,12 +68,8 @@ class Trials:
         if n == 0:
             return
         if self._n + n > self._x.shape[0]:  # grow geometrically, never past the cap
-            rows = max(self._n + n, 2 * self._x.shape[0])
-            rows = min(rows, self.max_rows)
-            self._x = np.concatenate([self._x[: self._n], np.empty((rows - self._n,
-                                                                    self.space.dim))])
-            self._scalars = np.concatenate([self._scalars[: self._n],
-                                            np.empty((rows - self._n, 5))])
+            self._grow(min(max(self._n + n, 2 * self._x.shape[0], self._expected),
+                           self.max_rows))
         self._x[self._n: self._n + n] = X[:n]
         block = self._scalars[self._n: self._n + n]
         block[:] = (batch, time, 0.0, 0.0, 0.0)

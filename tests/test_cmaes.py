@@ -81,8 +81,9 @@ def test_samples_are_the_mean_plus_sigma_times_the_rotated_scaled_steps():
     for _ in range(3):  # after a few updates B and D are no longer the identity
         X = opt.ask()
         opt.tell(X, ellipsoid(X))
-    Z = np.random.default_rng(7).standard_normal((6, 5))
-    Y, X, U = K.cma_sample(Z, opt.B, opt.D, opt.mean, opt.sigma)
+    G = np.random.default_rng(7).standard_normal((3, 5))
+    Z = R.mirrored_orthogonal(G, 6)
+    Y, X, U = K.cma_sample(G, 6, True, opt.B, opt.D, opt.mean, opt.sigma)
     np.testing.assert_allclose(Y, (Z * opt.D) @ opt.B.T, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(X, opt.mean + opt.sigma * Y, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(U, K.reflect_into_box(X))

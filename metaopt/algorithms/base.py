@@ -75,6 +75,8 @@ class Optimizer:
         self._x0 = None  # a point to evaluate first (start_from), in the genome's terms
         self.history = History()
         self.trials = Trials(self.space)
+        if self.budget is not None:
+            self.trials.expect(self.budget)
         self._t0 = time.perf_counter()
 
     # -- the public contract ----------------------------------------------------------------
@@ -91,6 +93,7 @@ class Optimizer:
             raise ValueError(f"budget={budget} conflicts with the budget={self.budget} this "
                              f"{type(self).__name__} was made with")
         self.budget = budget
+        self.trials.expect(budget)
 
     def ask(self) -> np.ndarray:
         """Return the next batch to evaluate, shape (batch_size, dim), in variable values."""

@@ -138,12 +138,11 @@ class CMAES(Optimizer):
         return self.lam
 
     def _ask(self):
-        if self.sampling == "orthogonal":
-            Z = K.mirrored_orthogonal(self.rng.standard_normal((self.lam - self.lam // 2,
-                                                                self.dim)), self.lam)
-        else:
-            Z = self.rng.standard_normal((self.lam, self.dim))
-        self._Y, self._X, U = K.cma_sample(Z, self.B, self.D, self.mean, self.sigma)
+        orthogonal = self.sampling == "orthogonal"
+        G = self.rng.standard_normal((self.lam - self.lam // 2 if orthogonal else self.lam,
+                                      self.dim))
+        self._Y, self._X, U = K.cma_sample(G, self.lam, orthogonal, self.B, self.D, self.mean,
+                                           self.sigma)
         self._U = U.copy()  # what was asked: a told point that differs is the caller's repair
         return U
 

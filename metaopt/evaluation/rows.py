@@ -139,8 +139,8 @@ def evaluate_rows(evaluator, X, isolate=True):
     failures : list of Failure
     """
     n = X.shape[0]
-    values = np.full(n, np.nan)
     if evaluator.mode == "scalar":
+        values = np.full(n, np.nan)
         failures = []
         rows = evaluator.rows(X)
         try:
@@ -157,6 +157,7 @@ def evaluate_rows(evaluator, X, isolate=True):
         return _batch_values(evaluator(X), n)
     except (Exception, SystemExit) as exc:  # noqa: BLE001
         batch_error = exc
+    values = np.full(n, np.nan)
     if n == 1 or not isolate:
         return values, [Failure.from_exception(i, batch_error) for i in range(n)]
     failures = []

@@ -68,11 +68,14 @@ def reflect_into_box(X):
 
 
 @njit(cache=True)
-def cma_sample(Z, B, D, mean, sigma):
-    """The steps ``Y = Z diag(D) B^T`` of the standard steps ``Z`` (lam, n) (``Y = Z diag(D)``
-    when ``B`` is empty: the diagonal variant), the samples ``X = mean + sigma Y`` and their
-    reflections into the unit cube. Returns (Y, X, U)."""
-    lam, n = Z.shape
+def cma_sample(G, lam, orthogonal, B, D, mean, sigma):
+    """``lam`` samples from the Gaussian draws ``G``: the standard steps ``Z`` (mirrored
+    orthogonal ones from ``lam - lam // 2`` draws when ``orthogonal``, else ``G`` itself), the
+    steps ``Y = Z diag(D) B^T`` (``Y = Z diag(D)`` when ``B`` is empty: the diagonal variant),
+    the samples ``X = mean + sigma Y`` and their reflections into the unit cube.
+    Returns (Y, X, U)."""
+    Z = mirrored_orthogonal(G, lam) if orthogonal else G
+    n = Z.shape[1]
     Y = np.empty((lam, n))
     if B.shape[0] == 0:
         for i in range(lam):
