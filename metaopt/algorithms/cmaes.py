@@ -12,7 +12,9 @@ from .cmaes_parameters import default_popsize, strategy_parameters
 __all__ = ["CMAES", "DIAGONAL_ABOVE"]
 
 #: With ``diagonal="auto"`` the separable variant runs above this dimension, where a full
-#: covariance matrix costs O(n^2) memory and O(n^3) per eigendecomposition.
+#: covariance matrix costs O(n^2) memory and O(n^3) per eigendecomposition
+#: (``benchmarks/sep_cma.py``: up to 200 the full matrix reaches a 1.2-2.4x lower error on the
+#: rotated ellipsoid and ties on Rosenbrock and Rastrigin, at 5-50x the time).
 DIAGONAL_ABOVE = 200
 RESTARTS = (None, "ipop", "bipop")
 SAMPLINGS = ("orthogonal", "gaussian")
