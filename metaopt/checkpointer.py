@@ -116,8 +116,9 @@ def save_failed_batch(err, opt, run_state, checkpointer, batch=True):
     pending = None
     if batch:
         done = ~np.isnan(err.values)
-        for failure in err.failures:
-            done[failure.row] = False
+        if err.source == "objective":  # a constraint's failure leaves its row's value good
+            for failure in err.failures:
+                done[failure.row] = False
         pending = {"values": np.asarray(err.values, float), "done": done}
     path = _save_or_temporary(opt, run_state, checkpointer, pending)
     if isinstance(path, Exception):

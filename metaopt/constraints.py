@@ -14,6 +14,8 @@ random search's best) therefore follows Deb's rules, with no penalty weight to t
 
 import numpy as np
 
+from .evaluation.rows import Failure
+
 __all__ = ["Constraints", "as_constraints", "deb_value", "INFEASIBLE"]
 
 #: Above any objective value a feasible point may have: infeasible points rank beyond it.
@@ -117,6 +119,31 @@ class Constraints:
                 out.append(np.maximum(self._values(fun, X), 0))
         cv = np.concatenate(out, axis=1)
         return np.where(np.isnan(cv), np.inf, cv)
+
+    def evaluate(self, X):
+        """``(violations, failures)``: :meth:`violations`, where a row whose constraint
+        functions raise gets an infinite violation and a
+        :class:`~metaopt.evaluation.rows.Failure` (numbered by its row in ``X``). Functions
+        of one point are called once per row; a vectorized batch that raises is evaluated
+        again row by row to find the rows that fail."""
+        batch_error = None
+        if self.vectorized:
+            try:
+                return self.violations(X), []
+            except Exception as exc:  # noqa: BLE001 - the batch's failure: find its rows
+                batch_error = exc
+        rows, failures = [], []
+        for i in range(X.shape[0]):
+            try:
+                rows.append(self.violations(X[i:i + 1])[0])
+            except Exception as exc:  # noqa: BLE001
+                rows.append(None)
+                failures.append(Failure.from_exception(i, exc))
+        if batch_error is not None and len(failures) == X.shape[0]:  # the batch's error
+            failures = [Failure.from_exception(i, batch_error) for i in range(X.shape[0])]
+        width = max((len(r) for r in rows if r is not None), default=1)
+        cv = np.array([np.full(width, np.inf) if r is None else r for r in rows])
+        return cv.reshape(X.shape[0], width), failures
 
     def __call__(self, X):
         """Each point's total violation (the sum over components, Deb's measure), (n,)."""

@@ -74,7 +74,10 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
             values, done = (None, None) if pending is None else (
                 pending["values"][: len(X)], pending["done"][: len(X)])
             try:
-                f = evaluations(X, values, done, first=opt.nfev == 0)
+                first = opt.nfev == 0
+                f = evaluations(X, values, done, first=first)
+                violation = None if constraints is None else \
+                    evaluations.violations(constraints, X, f, first=first)
             except EvaluationError as err:
                 if not err.programming_error:
                     err.result = _result(opt, evaluations, False,
@@ -85,7 +88,7 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 save_interrupted(interrupt, opt, run_state, checkpointer)
                 raise
             pending = None
-            opt.tell(X, f, None if constraints is None else constraints.violations(X))
+            opt.tell(X, f, violation)
             if progress is not None:
                 progress.update(opt)
             logged_at = _log_generation(opt, termination, logged_at)

@@ -87,7 +87,10 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         batch (n, dim) when ``vectorized=True``; a Numba ``@njit`` one works too). Every method
         then compares points by Deb's feasibility rules (:mod:`metaopt.constraints`);
         ``Result.maxcv`` is the largest violation at ``x``, and a run that found no feasible
-        point ends with ``success=False`` and says so.
+        point ends with ``success=False`` and says so. A constraint function that raises
+        follows ``on_error`` as the objective does: its row's violation is infinite and counts
+        in ``Result.nfail`` ("inf", "retry"), or the run stops with ``EvaluationError``, the
+        batch's objective values saved for ``resume=`` ("raise").
     max_trials : int, optional
         Keep only the first ``max_trials`` evaluations in ``Result.trials`` (its ``dropped``
         counts the others); default: as many as 10 million numbers hold (dim + 4 a row),

@@ -167,3 +167,86 @@ def test_epsilon_constrained_de_solves_an_equality_problem_deb_rules_miss():
             for eps in (False, True)}
     assert runs[True].maxcv == 0.0 and p.error(runs[True].fun) < 1e-4
     assert p.error(runs[False].fun) > 1e-2  # Deb's rules alone stall on the thin feasible set
+
+
+class FlakyConstraint:
+    """x + y <= 1, raising for points with x > 2.5 (a simulation that crashes there); counts
+    its calls per point."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, x):
+        self.calls += 1
+        if x[0] > 2.5:
+            raise RuntimeError("the simulator crashed")
+        return np.array([x[0] + x[1] - 1.0])
+
+
+@pytest.mark.parametrize("on_error", ["inf", "retry"])
+def test_a_constraint_that_raises_follows_the_failure_policy(on_error):
+    g = FlakyConstraint()
+    res = metaopt.minimize(towards_2_1_scalar, BOX, method="de", budget=1500, rng=0,
+                           constraints=g, on_error=on_error)
+    violation = res.trials.to_dict()["violation"]
+    crashed = res.trials.x[:, 0] > 2.5
+    assert crashed.any() and res.nfail == crashed.sum()  # each counted, none dropped
+    assert np.all(np.isinf(violation[crashed])) and np.all(np.isfinite(violation[~crashed]))
+    np.testing.assert_allclose(res.x, HALF_PLANE_OPTIMUM[0], atol=1e-3)
+    if on_error == "retry":  # each crashing row is tried 3 times (alone twice) before it counts
+        assert g.calls == 1500 + 2 * crashed.sum()
+
+
+def test_a_constraint_that_raises_under_raise_keeps_the_batch_for_resume(tmp_path):
+    calls = {"objective": 0, "g": 0}
+    broken = {"on": True}
+
+    def objective(x):
+        calls["objective"] += 1
+        return towards_2_1_scalar(x)
+
+    def g(x):  # crashes once, on its 300th call (in the middle of a batch)
+        calls["g"] += 1
+        if broken["on"] and calls["g"] == 300:
+            raise RuntimeError("the simulator crashed")
+        return np.array([x[0] + x[1] - 1.0])
+
+    path = tmp_path / "run.ckpt"
+    with pytest.raises(metaopt.EvaluationError, match="a constraint function failed") as info:
+        metaopt.minimize(objective, BOX, method="de", budget=1500, rng=0, constraints=g,
+                         checkpoint=path)
+    err = info.value
+    assert err.source == "constraints" and np.all(np.isfinite(err.values))
+    assert err.checkpoint == str(path) and len(err.failures) == 1
+    spent = calls["objective"]
+    broken["on"] = False
+    resumed = metaopt.minimize(objective, BOX, method="de", budget=1500, rng=0, constraints=g,
+                               checkpoint=path, resume=True)
+    assert calls["objective"] - spent == 1500 - spent  # the failed batch is not evaluated again
+    whole = metaopt.minimize(towards_2_1_scalar, BOX, method="de", budget=1500, rng=0,
+                             constraints=g)
+    assert resumed.nfev == 1500 and resumed.fun == whole.fun
+
+
+def test_a_constraint_that_fails_on_the_first_batch_is_a_programming_error():
+    def g(x):
+        return np.array([x[0] + undefined_name])  # noqa: F821
+
+    with pytest.raises(metaopt.EvaluationError, match="first evaluation.*NameError"):
+        metaopt.minimize(towards_2_1_scalar, BOX, method="de", budget=300, rng=0,
+                         constraints=g, on_error="inf")
+
+
+def test_a_vectorized_constraint_that_raises_is_isolated_row_by_row():
+    def g(X):
+        if np.any(X[:, 0] > 2.5):
+            raise RuntimeError("the simulator crashed")
+        return np.stack([X[:, 0] + X[:, 1] - 1.0, -X[:, 1]], axis=1)
+
+    X = np.array([[0.0, 0.0], [2.9, 0.0], [1.0, 1.0], [2.6, -1.0]])
+    cv, failures = Constraints(g, dim=2, vectorized=True).evaluate(X)
+    assert [f.row for f in failures] == [1, 3] and failures[0].kind == "RuntimeError"
+    np.testing.assert_array_equal(cv, [[0.0, 0.0], [np.inf, np.inf], [1.0, 0.0],
+                                       [np.inf, np.inf]])
+    cv, failures = Constraints(g, dim=2, vectorized=True).evaluate(X[[1, 3]])
+    assert len(failures) == 2 and cv.shape == (2, 1) and np.all(np.isinf(cv))

@@ -9,6 +9,10 @@ Failure policies (``on_error``):
 - ``"inf"``: a failed evaluation counts as +inf (counted in ``Result.nfail``).
 - ``"retry"``: re-evaluate a failed individual up to ``retries`` times, then +inf.
 
+A constraint function that raises follows the same policy (see
+:meth:`BatchEvaluator.violations`): its row gets an infinite violation rather than an infinite
+value, and under "raise" the batch's objective values are kept.
+
 A failure is an exception raised by the objective (``SystemExit`` included), a value that is
 not a real number (``None``, a string, a complex number), a worker process that dies while
 evaluating it, or, with ``timeout``, an evaluation that runs longer than ``timeout`` seconds
@@ -128,6 +132,37 @@ class BatchEvaluator:
             if probed and probe.size > 1:  # a batch failed as a whole: isolate its rows
                 probed = self._evaluate(X, probe, out)
         return self._settle_failures(X, out, probed + self._evaluate(X, todo, out))
+
+    def violations(self, constraints, X, values, first=False):
+        """The constraint violations of the evaluated batch ``X`` (objective ``values``) under
+        the failure policy: a row whose constraint function raises is retried (``"retry"``),
+        gets an infinite violation and counts in ``nfail`` (``"inf"``, and ``"retry"`` when
+        retries run out), or raises :class:`EvaluationError` with every objective value kept
+        (``"raise"``). On the run's first batch a failure of its first row under "raise", or of
+        every row with a programming error under any policy, raises at once as a programming
+        error (nothing saved), as the objective's does."""
+        cv, failures = constraints.evaluate(X)
+        attempts = 0
+        while failures and self.on_error == "retry" and attempts < self.retries:
+            attempts += 1
+            rows = np.array([f.row for f in failures])
+            again, still = constraints.evaluate(X[rows])
+            if again.shape[1] != cv.shape[1]:  # one of the two failed on every row it had
+                if len(still) == len(rows):
+                    again = np.full((len(rows), cv.shape[1]), np.inf)
+                else:
+                    cv = np.full((X.shape[0], again.shape[1]), np.inf)
+            cv[rows] = again
+            failures = [Failure(int(rows[f.row]), f.kind, f.message, f.trace) for f in still]
+        if failures:
+            programming = first and (  # as for the objective: its first row, or all rows
+                (self.on_error == "raise" and failures[0].row == 0)
+                or (len(failures) == X.shape[0] and failures[0].programming))
+            if self.on_error == "raise" or programming:
+                raise EvaluationError(failures, X, values, programming_error=programming,
+                                      source="constraints")
+            self.nfail += len(failures)
+        return cv
 
     def _settle_failures(self, X, out, failures):
         """Retry, raise or count the ``failures`` of the batch ``X`` (values in ``out``)."""

@@ -51,21 +51,26 @@ class EvaluationError(RuntimeError):
         The batch's values; NaN where the evaluation failed or did not run.
     programming_error : bool
         The objective failed on the first evaluation of a run: nothing was saved.
+    source : {"objective", "constraints"}
+        What failed: with "constraints" every objective value of the batch is in ``values``
+        (kept by the checkpoint; a resumed run evaluates the constraints again).
     result : Result or None
         The run up to the last completed generation (set by the engine).
     checkpoint : str or None
         Where the engine saved the run, completed evaluations of this batch included.
     """
 
-    def __init__(self, failures, X, values, programming_error=False):
+    def __init__(self, failures, X, values, programming_error=False, source="objective"):
         first = failures[0]
         self.index, self.x = first.row, np.array(X[first.row])
         self.failures, self.values = failures, values
         self.programming_error = programming_error
+        self.source = source
         self.result = None
         self.checkpoint = None
-        lead = ("the objective failed on the first evaluation of the run (a programming "
-                "error?)" if programming_error else "the objective failed")
+        what = "the objective" if source == "objective" else "a constraint function"
+        lead = (f"{what} failed on the first evaluation of the run (a programming error?)"
+                if programming_error else f"{what} failed")
         super().__init__(
             f"{lead} for individual {first.row} of the batch, "
             f"x={np.array2string(self.x, precision=6, threshold=20)}: {first.kind}: "
