@@ -52,9 +52,9 @@ class CMAES(Optimizer):
     sigma0``), NoEffectAxis, NoEffectCoord, ConditionCov (> 1e14) and Stagnation; with
     ``restarts`` it starts again from ``x0`` (as pycma's ``fmin`` and Hansen's reference code
     do; ``restart_from="random"``: a uniform random mean, as in the BBOB experiments of Hansen
-    2009): IPOP doubles the population each time; BIPOP alternates that regime with small populations ``lambda_def (lambda_l / (2
-    lambda_def)) ** (u ** 2)`` and step sizes ``sigma0 * 10 ** (-2 u)``, running whichever regime
-    has spent fewer evaluations. Each restart's evaluation count, reason and population size
+    2009): IPOP doubles the population each time; BIPOP alternates that regime with small
+    populations ``lambda_def (lambda_l / (2 lambda_def)) ** (u ** 2)`` and step sizes
+    ``sigma0 * 10 ** (-2 u)``, running whichever regime has spent fewer evaluations. Each restart's evaluation count, reason and population size
     are in ``Result.restarts``.
 
     Parameters

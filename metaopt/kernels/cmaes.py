@@ -1,7 +1,8 @@
-"""CMA-ES kernels: mirrored orthogonal sampling and one generation's update.
+"""CMA-ES kernels: mirrored orthogonal sampling, one generation's update and the stopping
+tests on the distribution.
 
-Both take every random number pre-drawn, so each equals the plain-numpy transcription in
-``tests/reference.py`` on the same draws.
+The samplers take every random number pre-drawn, so each kernel equals a plain-numpy
+transcription (``tests/reference.py``, ``tests/test_cmaes.py``) on the same draws.
 """
 
 import math
@@ -96,6 +97,20 @@ def cma_sample(G, lam, orthogonal, B, D, mean, sigma):
 
 
 @njit(cache=True)
+def _whiten(B, D, y, out):
+    """``out = B^T y / D`` (its norm is that of ``C^(-1/2) y``); returns its squared norm."""
+    n = y.shape[0]
+    squared = 0.0
+    for c in range(n):
+        total = 0.0
+        for r in range(n):
+            total += B[r, c] * y[r]
+        out[c] = total / D[c]
+        squared += out[c] * out[c]
+    return squared
+
+
+@njit(cache=True)
 def cma_update(Ys, weights, mu, mean, ps, pc, C, B, D, sigma, g, mueff, cc, cs, c1, cmu,
                damps, chi_n, decompose):
     """One generation of the tutorial's updates (N. Hansen, arXiv:1604.00772, eqs. 39-47 with
@@ -115,11 +130,7 @@ def cma_update(Ys, weights, mu, mean, ps, pc, C, B, D, sigma, g, mueff, cc, cs, 
     for c in range(n):
         mean[c] += sigma * y_w[c]
     z = np.empty(n)  # C^(-1/2) y_w = B diag(1/D) B^T y_w
-    for c in range(n):
-        total = 0.0
-        for r in range(n):
-            total += B[r, c] * y_w[r]
-        v[c] = total / D[c]
+    _whiten(B, D, y_w, v)
     for r in range(n):
         total = 0.0
         for c in range(n):
@@ -140,15 +151,8 @@ def cma_update(Ys, weights, mu, mean, ps, pc, C, B, D, sigma, g, mueff, cc, cs, 
         pc[c] = (1.0 - cc) * pc[c] + b * y_w[c]
     w_circ = weights.copy()
     for i in range(lam):
-        if weights[i] < 0.0:  # C^(-1/2) y has the squared norm of B^T y / D
-            squared = 0.0
-            for c in range(n):
-                total = 0.0
-                for r in range(n):
-                    total += B[r, c] * Ys[i, r]
-                v[c] = total / D[c]
-                squared += v[c] * v[c]
-            w_circ[i] *= n / max(squared, 1e-300)
+        if weights[i] < 0.0:
+            w_circ[i] *= n / max(_whiten(B, D, Ys[i], v), 1e-300)
     decay = 1.0 + c1 * (1.0 - h) * cc * (2.0 - cc) - c1 - cmu * np.sum(weights)
     for r in range(n):  # the upper triangle; the lower one mirrors it
         for c in range(r, n):
