@@ -10,10 +10,10 @@ import numpy as np
 from ._checks import check_int, check_real
 from .checkpoint import CheckpointError, check_checkpoint_path, load_checkpoint, \
     save_checkpoint
-from .state import StateError
+from .state import Array, Float, Int, StateError, check_fields
 
-__all__ = ["Checkpointer", "RunState", "resume_optimizer", "save_failed_batch",
-           "save_interrupted", "settings_of", "warn_replaced_settings"]
+__all__ = ["Checkpointer", "RunState", "resume_optimizer", "run_settings", "save_failed_batch",
+           "save_interrupted", "settings_of"]
 
 
 class Checkpointer:
@@ -71,20 +71,36 @@ class Checkpointer:
 
 class RunState:
     """What the engine keeps beside the optimizer: the stopping rules' counters, the failure
-    count, and the seed of the objective's own random numbers."""
+    count, the seed of the objective's own random numbers, and the settings that define the
+    run (:func:`run_settings`), which a resume must match."""
 
-    def __init__(self, termination, evaluations):
+    TERMINATION = {"elapsed": Float(0.0), "reference": Float(), "stalled": Int(0),
+                   "seen_nit": Int(0, optional=True)}
+
+    def __init__(self, termination, evaluations, settings=None):
         self.termination = termination
         self.evaluations = evaluations
         self.objective_entropy = None
+        self.settings = settings
 
     def state_dict(self):
         return {"termination": self.termination.snapshot(), "nfail": self.evaluations.nfail,
-                "objective_entropy": self.objective_entropy}
+                "objective_entropy": self.objective_entropy, "settings": self.settings}
+
+    @classmethod
+    def checked_counters(cls, counters):
+        """The stopping rules' counters of a checkpoint, checked (StateError otherwise)."""
+        if not isinstance(counters, dict):
+            raise StateError("termination: a dict belongs here")
+        counters = check_fields(None, cls.TERMINATION, {"seen_nit": None, **counters},
+                                "termination")
+        if counters["seen_nit"] is None:
+            del counters["seen_nit"]
+        return counters
 
     def load_state_dict(self, state):
-        self.termination.start(state["termination"])
-        self.evaluations.nfail = int(state["nfail"])
+        self.termination.start(self.checked_counters(state["termination"]))
+        self.evaluations.nfail = state["nfail"]
         self.objective_entropy = state["objective_entropy"]
 
     def batch_seed(self, opt):
@@ -97,15 +113,84 @@ class RunState:
         return np.random.SeedSequence([self.objective_entropy, opt.nfev]).generate_state(1)[0]
 
 
-def resume_optimizer(path, opt):
+#: What a checkpoint holds; the engine's fields are checked before the optimizer's.
+CHECKPOINT_FIELDS = ("optimizer", "pending", "termination", "nfail", "objective_entropy",
+                     "settings")
+
+
+def resume_optimizer(path, opt, settings=None):
     """Load the checkpoint at ``path`` into ``opt`` (which must be of the saved class, over the
-    saved space). Returns the saved engine state."""
+    saved space, with the same ``settings``). Returns the saved engine state, checked."""
     state = load_checkpoint(path)
+    where = f"resume={os.fspath(path)!r}"
     try:
+        _check_engine_state(state)
+        opt.check_same_kind(state["optimizer"])
+        if settings is not None:
+            _check_settings(state["settings"], settings)
         opt.load_state_dict(state["optimizer"])
+        _check_pending(state["pending"], opt)
     except (StateError, KeyError, TypeError, ValueError) as exc:
-        raise CheckpointError(f"resume={os.fspath(path)!r}: {exc}") from None
+        raise CheckpointError(f"{where}: {exc}") from None
     return state
+
+
+def _check_engine_state(state):
+    if set(state) != set(CHECKPOINT_FIELDS):
+        raise StateError(f"the checkpoint holds the fields {sorted(state)}, expected "
+                         f"{sorted(CHECKPOINT_FIELDS)}")
+    Int(0).check(state["nfail"], "nfail", None)
+    Int(0, 2**63 - 1, optional=True).check(state["objective_entropy"], "objective_entropy", None)
+    RunState.checked_counters(state["termination"])
+    for name in ("optimizer", "settings"):
+        if not isinstance(state[name], dict):
+            raise StateError(f"{name}: a dict belongs here, got {type(state[name]).__name__}")
+    if state["pending"] is not None and not isinstance(state["pending"], dict):
+        raise StateError("pending: a dict or None belongs here")
+
+
+def _check_pending(pending, opt):
+    """The finished evaluations of an interrupted batch must fit the batch the optimizer
+    asked: one value and one flag per asked point."""
+    if pending is None:
+        return
+    if opt.asked is None:
+        raise StateError("pending: evaluations of a batch that the optimizer did not ask")
+    n = opt.asked.shape[0]
+    checked = check_fields(opt, {"values": Array(float, n, nan=True),
+                                 "done": Array(bool, n)}, pending, "pending")
+    pending.update(checked)
+
+
+def run_settings(opt, fun, constraints):
+    """What defines a run beyond the optimizer's state, as plain data: the rng it was given,
+    the method's options, whether the objective is maximized, and the constraints. A resume
+    with other settings is refused (the budget and stopping rules may change: a larger budget
+    continues a run)."""
+    from .scipy_style import Negated
+
+    return {"rng": opt.rng_origin, "options": settings_of(opt),
+            "maximize": isinstance(fun, Negated),
+            "constraints": None if constraints is None else constraints.describe()}
+
+
+def _check_settings(saved, given):
+    names = {"rng": "rng", "maximize": "maximize", "constraints": "constraints"}
+    differ = []
+    for key, label in names.items():
+        if key == "rng" and saved.get(key) is None and given[key] is None:
+            continue  # both from fresh entropy: nothing to compare
+        if saved.get(key) != given[key]:
+            differ.append(f"{label}: saved {saved.get(key)!r:.200}, given {given[key]!r:.200}")
+    saved_options = saved.get("options", {}) if isinstance(saved.get("options"), dict) else {}
+    for key in sorted(set(saved_options) | set(given["options"])):
+        if saved_options.get(key) != given["options"].get(key):
+            differ.append(f"{key}: saved {saved_options.get(key)!r:.80}, given "
+                          f"{given['options'].get(key)!r:.80}")
+    if differ:
+        raise StateError("the checkpoint is a run with other settings, so this call would not "
+                         "continue it; pass the same settings, or another checkpoint path for "
+                         "a new run. Differences: " + "; ".join(differ))
 
 
 def save_failed_batch(err, opt, run_state, checkpointer, batch=True):
@@ -166,15 +251,12 @@ def settings_of(opt):
     """The optimizer's settings named like its constructor's arguments (scalars only)."""
     import inspect
 
-    names = inspect.signature(type(opt).__init__).parameters
+    from .state import declared_state
+
+    names = set(inspect.signature(type(opt).__init__).parameters) - set(declared_state(type(opt)))
     held = vars(opt)  # attributes only: a property (JADE's mu_F) is state that evolves
-    return {name: held[name] for name in names if name != "budget"  # the call's budget wins
+    return {name: held[name] for name in sorted(names) if name != "budget"  # the call's wins
             and isinstance(held.get(name), (bool, int, float, str))}
 
 
-def warn_replaced_settings(given, saved):
-    differ = [f"{k}={saved[k]!r} (saved) over {k}={given[k]!r}" for k in given
-              if k in saved and saved[k] != given[k]]
-    if differ:
-        warnings.warn("resume continues the saved run with its own settings: "
-                      + ", ".join(differ), UserWarning, stacklevel=4)
+

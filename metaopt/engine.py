@@ -16,8 +16,8 @@ import numpy as np
 from .algorithms.base import Optimizer
 from .compilation import announce_compilation
 from .constraints import as_constraints
-from .checkpointer import (Checkpointer, RunState, resume_optimizer, save_failed_batch,
-                           save_interrupted, settings_of, warn_replaced_settings)
+from .checkpointer import (Checkpointer, RunState, resume_optimizer, run_settings,
+                           save_failed_batch, save_interrupted)
 from .evaluation import BatchEvaluator, EvaluationError
 from .problem import make_evaluator
 from .progress import Progress
@@ -32,7 +32,7 @@ LOG_EVERY = 10.0
 
 
 def drive(opt, evaluations, termination, callback=None, checkpointer=None, state=None,
-          progress=None, run_state=None, constraints=None):
+          progress=None, run_state=None, constraints=None, settings=None):
     """Run ``opt`` until a rule of ``termination`` (or the callback) stops it.
 
     Parameters
@@ -52,7 +52,7 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
     -------
     Result
     """
-    run_state = run_state or RunState(termination, evaluations)
+    run_state = run_state or RunState(termination, evaluations, settings)
     termination.start()
     pending = None
     logged_at = 0.0
@@ -125,7 +125,8 @@ def _log_generation(opt, termination, logged_at):
     return logged_at
 
 
-def drive_async(opt, evaluations, termination, callback=None, checkpointer=None, state=None):
+def drive_async(opt, evaluations, termination, callback=None, checkpointer=None, state=None,
+                settings=None):
     """Steady-state asynchronous loop: every finished evaluation is told at once and a new one
     starts, so no worker waits for the slowest of a generation.
 
@@ -134,11 +135,11 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
     (they are with one worker). In-flight evaluations are not part of a checkpoint: a resumed
     run draws new trials for them.
     """
-    run_state = RunState(termination, evaluations)
+    run_state = RunState(termination, evaluations, settings)
     if opt.nfev == 0 or opt.asked is not None:  # the initial design: one ordinary generation
         first = Termination(opt.nfev + opt.batch_size)
-        drive(opt, evaluations, first, None, None, state, run_state=RunState(first,
-                                                                              evaluations))
+        drive(opt, evaluations, first, None, None, state,
+              run_state=RunState(first, evaluations, settings))
         state = None
     termination.start()
     if state is not None:
@@ -216,17 +217,16 @@ def _run_budget(optimizer, budget):
     return budget
 
 
-def _resume(optimizer, resume, checkpointer, budget):
-    """Load the saved run into ``optimizer`` when there is one to continue; its engine state."""
+def _resume(optimizer, resume, checkpointer, budget, settings):
+    """Load the saved run into ``optimizer`` when there is one to continue; its engine state.
+    A run saved with other settings (``run_settings``) is refused, naming each difference."""
     if resume is True:  # the preemptible-job idiom: continue if the checkpoint exists
         if checkpointer is None:
             raise ValueError("resume=True continues from checkpoint=, which is not given")
         resume = checkpointer.path if os.path.exists(checkpointer.path) else None
     if resume is None or resume is False:
         return None
-    given = settings_of(optimizer)
-    state = resume_optimizer(resume, optimizer)
-    warn_replaced_settings(given, settings_of(optimizer))
+    state = resume_optimizer(resume, optimizer, settings)
     optimizer.budget = budget  # this call's budget wins: a larger one continues the run
     return state
 
@@ -241,7 +241,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
         progress: bool | None = False, maxiter: int | None = None,
         target: float | None = None, max_time: float | None = None,
         stagnation: int | None = None, stagnation_tol: float = 0.0,
-        constraints: Any = None) -> Result:
+        constraints: Any = None, equality_tol: float = 1e-4) -> Result:
     """Drive an ask/tell optimizer on ``fun``: the loop ``minimize`` uses, for objects you made.
 
     Parameters
@@ -270,8 +270,10 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
         Save the run there (atomically) every ``checkpoint_every`` generations or
         ``checkpoint_interval`` seconds (default 60 s), at the end, and on a failure.
     resume : path or True, optional
-        Continue the run saved there (same algorithm and space); ``optimizer``'s own state and
-        settings are replaced by the saved ones (the saved run wins). ``True``: continue from
+        Continue the run saved there: same algorithm, space, method options, ``rng``,
+        constraints and direction (maximize), else CheckpointError names each difference
+        (the budget and stopping rules are this call's: a larger budget continues a finished
+        run). ``optimizer``'s state is replaced by the saved one. ``True``: continue from
         ``checkpoint`` if that file exists, else start (one command line for the first run
         and every restart of a preemptible job). A finished run is returned as it was, with
         nothing evaluated, unless a larger budget or a looser rule lets it go on.
@@ -282,7 +284,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     progress : bool or None, default False
         A progress bar (tqdm) with the best value, evaluations per second and ETA, shown once
         the run has lasted a second; None shows it only when stderr is a terminal.
-    maxiter, target, max_time, stagnation, stagnation_tol, callback, constraints
+    maxiter, target, max_time, stagnation, stagnation_tol, callback, constraints, equality_tol
         As for :func:`metaopt.minimize`.
 
     Returns
@@ -292,7 +294,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a metaopt Optimizer, got {optimizer!r}")
     evaluator = make_evaluator(fun, optimizer.space, vectorized)
-    constraints = as_constraints(constraints, optimizer.dim, vectorized)
+    constraints = as_constraints(constraints, optimizer.dim, vectorized, equality_tol)
     budget = _run_budget(optimizer, budget)
     termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,
                               stagnation=stagnation, stagnation_tol=stagnation_tol)
@@ -301,7 +303,8 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
                  and not (checkpoint_every is None and checkpoint_interval is None))
     checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
                                                                 checkpoint_interval)
-    state = _resume(optimizer, resume, checkpointer, budget)
+    settings = run_settings(optimizer, fun, constraints)
+    state = _resume(optimizer, resume, checkpointer, budget, settings)
     if state is None and optimizer.batch_size > budget:
         raise ValueError(
             f"budget={budget} is smaller than the first population of {optimizer.batch_size} "
@@ -323,8 +326,9 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
             optimizer.ask_one()  # raises the algorithm's own explanation
         if backend == "dask" or timeout is not None:
             raise ValueError("asynchronous mode runs on processes or threads, without timeout")
-        return drive_async(optimizer, evaluations, termination, callback, checkpointer, state)
+        return drive_async(optimizer, evaluations, termination, callback, checkpointer, state,
+                           settings)
     quiet = progress is not None and not progress
     bar = None if quiet else Progress(termination.budget, progress, type(optimizer).__name__)
     return drive(optimizer, evaluations, termination, callback, checkpointer, state, bar,
-                 constraints=constraints)
+                 constraints=constraints, settings=settings)

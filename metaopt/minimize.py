@@ -34,7 +34,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
              target: float | None = None, max_time: float | None = None,
              stagnation: int | None = None, stagnation_tol: float = 0.0, args: tuple = (),
              x0: Any = None, maximize: bool = False, max_trials: int | None = None,
-             constraints: Any = None, **options: Any) -> Result:
+             constraints: Any = None, equality_tol: float = 1e-4, **options: Any) -> Result:
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -91,6 +91,9 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         follows ``on_error`` as the objective does: its row's violation is infinite and counts
         in ``Result.nfail`` ("inf", "retry"), or the run stops with ``EvaluationError``, the
         batch's objective values saved for ``resume=`` ("raise").
+    equality_tol : float, default 1e-4
+        Equality constraints (``lb == ub``) are met within this distance (the CEC 2006
+        convention); it counts in feasibility, ``Result.maxcv`` and ``success``.
     max_trials : int, optional
         Keep only the first ``max_trials`` evaluations in ``Result.trials`` (its ``dropped``
         counts the others); default: as many as 10 million numbers hold (dim + 4 a row),
@@ -126,8 +129,8 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     auto = isinstance(method, str) and method == "auto"
     if auto:
         saved = _resumed_method(resume, checkpoint)
-        if saved is not None:  # a resumed run goes on with the method it began with
-            method, chosen, reason = saved, {}, "the method of the run being resumed"
+        if saved is not None:  # a resumed run goes on with the method and options it began with
+            method, chosen, reason = *saved, "the method of the run being resumed"
         else:
             method, chosen, reason = choose_method(space, budget, fun)
         options = {**chosen, **options}  # the user's own options win
@@ -168,7 +171,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
               checkpoint_interval=checkpoint_interval, resume=resume,
               asynchronous=asynchronous, progress=progress, maxiter=maxiter, target=target,
               max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol,
-              constraints=constraints)
+              constraints=constraints, equality_tol=equality_tol)
     if auto:
         res.method = described  # the method run (the Result names it), and why
     return flip_result(res) if maximize else res
@@ -179,16 +182,19 @@ minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
 
 
 def _resumed_method(resume, checkpoint):
-    """The registry name of the method saved in the checkpoint to resume, if there is one."""
+    """The registry name of the method saved in the checkpoint to resume and the options it
+    was built with, if there is one."""
     path = checkpoint if resume is True else resume
     if resume is None or resume is False or not isinstance(path, (str, os.PathLike)) \
             or not os.path.isfile(path):
         return None
     try:
-        saved = load_checkpoint(path)["optimizer"]["method"]
+        state = load_checkpoint(path)
+        saved, options = state["optimizer"]["method"], dict(state["settings"]["options"])
     except Exception:  # noqa: BLE001 - the resume itself reports what is wrong with the file
         return None
-    return next((name for name, cls in REGISTRY.items() if cls.__name__ == saved), None)
+    name = next((name for name, cls in REGISTRY.items() if cls.__name__ == saved), None)
+    return None if name is None else (name, options)
 
 
 def _accepts(cls, name):

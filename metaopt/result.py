@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 
+from .state import Array, check_fields
+
 __all__ = ["Result", "History"]
 
 
@@ -48,8 +50,10 @@ class History:
         return {name: self[name] for name in self.columns}
 
     def load_state_dict(self, state):
-        arrays = [np.asarray(state[name], dtype) for name, dtype in zip(self.columns,
-                                                                         self._dtypes)]
+        fields = {name: Array(dtype, "n", nan=dtype is np.float64)
+                  for name, dtype in zip(self.columns, self._dtypes)}
+        state = check_fields(self, fields, state, "history")
+        arrays = [state[name] for name in self.columns]
         self._n = arrays[0].shape[0]
         self._data = [np.concatenate([a, np.empty(max(16, a.shape[0]), a.dtype)])
                       for a in arrays]

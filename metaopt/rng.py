@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator", "spawn_seed"]
+__all__ = ["as_generator", "spawn_seed", "rng_origin"]
 
 
 def as_generator(rng=None):
@@ -43,3 +43,19 @@ def spawn_seed(rng):
     """Draw an integer seed from ``rng`` for a library that wants an int (e.g. scipy.stats.qmc)."""
     return int(rng.integers(0, 2**63 - 1))
 
+
+
+def rng_origin(rng, generator):
+    """What ``rng`` was, as plain data a checkpoint can compare: None for fresh entropy, the
+    seed, or a digest of the state of the ``generator`` made from it (a Generator or a
+    SeedSequence) when the run began."""
+    if rng is None:
+        return None
+    if isinstance(rng, numbers.Integral):
+        return f"seed {int(rng)}"
+    import hashlib
+    import json
+
+    state = json.dumps(generator.bit_generator.state, sort_keys=True, default=str)
+    return f"{type(generator.bit_generator).__name__} " \
+           f"{hashlib.sha256(state.encode()).hexdigest()[:16]}"

@@ -5,8 +5,9 @@ import warnings
 import numpy as np
 
 from .rng import spawn_seed
+from .state import Int, StateError, check_fields, generator_state
 
-__all__ = ["SAMPLERS", "sample_unit", "make_sampler"]
+__all__ = ["SAMPLERS", "make_sampler"]
 
 SAMPLERS = ("random", "lhs", "sobol")
 
@@ -18,12 +19,17 @@ class _Uniform:
     def random(self, n):
         return self.rng.random((n, self.dim))
 
+    def drawn(self):
+        """How many points it has drawn, where it counts them (None: it does not)."""
+        return None
+
     # Its only state is the shared Generator, which the optimizer saves.
     def state_dict(self):
         return {}
 
     def load_state_dict(self, state):
-        pass
+        if state != {}:
+            raise StateError("sampler: the uniform sampler keeps no state of its own")
 
 
 class _LatinHypercube:
@@ -42,11 +48,17 @@ class _LatinHypercube:
     def random(self, n):
         return self.engine.random(n)
 
+    def drawn(self):
+        return None
+
     def state_dict(self):
         return {"rng": self.engine.rng.bit_generator.state}
 
     def load_state_dict(self, state):
-        self.engine.rng.bit_generator.state = state["rng"]
+        if not isinstance(state, dict) or set(state) != {"rng"}:
+            raise StateError("sampler: expected {'rng': ...}")
+        self.engine.rng.bit_generator.state = generator_state(self.engine.rng, state["rng"],
+                                                               "sampler.rng")
 
 
 class _Sobol:
@@ -66,11 +78,16 @@ class _Sobol:
         self.seed = spawn_seed(rng)
         self.engine = qmc.Sobol(dim, scramble=True, rng=self.seed)
 
+    def drawn(self):
+        return int(self.engine.num_generated)
+
     def state_dict(self):
         return {"seed": self.seed, "num_generated": int(self.engine.num_generated)}
 
     def load_state_dict(self, state):
-        self.seed = int(state["seed"])
+        state = check_fields(self, {"seed": Int(0, 2**63 - 1), "num_generated": Int(0, 2**30)},
+                             state, "sampler")
+        self.seed = state["seed"]
         from scipy.stats import qmc
 
         self.engine = qmc.Sobol(self.dim, scramble=True, rng=self.seed)
@@ -93,7 +110,3 @@ def make_sampler(kind, dim, rng, name="init"):
         raise ValueError(f"{name} must be one of {SAMPLERS}{also}, got {name}={kind!r}")
     return _SAMPLER_CLASSES[kind](dim, rng)
 
-
-def sample_unit(kind, n, dim, rng):
-    """Draw ``n`` points of design ``kind`` ("random", "lhs", "sobol") in ``[0, 1)^dim``."""
-    return np.ascontiguousarray(make_sampler(kind, dim, rng).random(n))

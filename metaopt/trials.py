@@ -4,6 +4,8 @@ import csv
 
 import numpy as np
 
+from .state import Array, Int, StateError, check_fields
+
 __all__ = ["Trials", "DEFAULT_VALUES", "default_rows"]
 
 #: How many numbers (rows x (dim + 4)) the table keeps unless told otherwise.
@@ -165,7 +167,13 @@ class Trials:
                 "dropped": self.dropped, "max_rows": self.max_rows}
 
     def load_state_dict(self, state):
-        x, scalars = np.asarray(state["x"], float), np.asarray(state["scalars"], float)
+        fields = {"x": Array(float, "n", self.space.dim, nan=True),
+                  "scalars": Array(float, "n", 5, nan=True), "dropped": Int(0),
+                  "max_rows": Int(1)}
+        state = check_fields(self, fields, state, "trials")
+        x, scalars = state["x"], state["scalars"]
+        if x.shape[0] > state["max_rows"]:
+            raise StateError(f"trials: {x.shape[0]} rows, above max_rows={state['max_rows']}")
         self._n = x.shape[0]
         self._x = np.concatenate([x.reshape(self._n, self.space.dim),
                                   np.empty((max(16, self._n), self.space.dim))])

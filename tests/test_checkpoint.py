@@ -212,8 +212,8 @@ def test_checkpoint_argument_checks(tmp_path):
 
 def test_resume_with_a_budget_below_the_spent_one(good):
     with pytest.raises(ValueError, match="below the 100 evaluations"):
-        metaopt.minimize(sphere, BOUNDS, method="de", budget=50, vectorized=True, pop_size=10,
-                         resume=good)
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=50, rng=0, vectorized=True,
+                         pop_size=10, resume=good)
 
 
 def _kill_when(proc, path, nfev_at_least, deadline=60.0):

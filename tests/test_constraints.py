@@ -250,3 +250,64 @@ def test_a_vectorized_constraint_that_raises_is_isolated_row_by_row():
                                        [np.inf, np.inf]])
     cv, failures = Constraints(g, dim=2, vectorized=True).evaluate(X[[1, 3]])
     assert len(failures) == 2 and cv.shape == (2, 1) and np.all(np.isinf(cv))
+
+
+def test_equality_constraints_are_met_within_the_documented_tolerance():
+    from scipy.optimize import LinearConstraint, NonlinearConstraint
+
+    def sphere(x):
+        return float(np.sum(x ** 2))
+
+    circle = NonlinearConstraint(lambda x: x[0] ** 2 + x[1] ** 2, 1, 1)
+    res = metaopt.minimize(sphere, [(-2, 2)] * 2, method="de", budget=3000, rng=0,
+                           constraints=circle)
+    assert res.success and res.maxcv == 0.0
+    assert abs(res.x[0] ** 2 + res.x[1] ** 2 - 1) <= 1e-4
+    line = LinearConstraint([[1.0, 1.0]], 1, 1)
+    res = metaopt.minimize(sphere, [(-2, 2)] * 2, method="de", budget=3000, rng=0,
+                           constraints=line)
+    assert res.success and abs(res.x.sum() - 1) <= 1e-4
+    strict = metaopt.minimize(sphere, [(-2, 2)] * 2, method="de", budget=600, rng=0,
+                              constraints=line, equality_tol=0.0)
+    assert not strict.success and "no feasible point" in strict.message
+    with pytest.raises(ValueError, match="equality_tol"):
+        metaopt.minimize(sphere, [(-2, 2)] * 2, method="de", budget=100, constraints=line,
+                         equality_tol=-1.0)
+
+
+def test_feasible_values_above_1e100_still_rank_before_infeasible_points():
+    res = metaopt.minimize(lambda x: 1e101 + x[0] ** 2, [(-2, 2)] * 2, method="de", budget=600,
+                           rng=0, constraints=lambda x: x[1])
+    assert res.success and res.maxcv == 0.0 and res.x[1] <= 0
+    f = np.array([1.0, 1e150, 1.7e308, 3.0])
+    cv = np.array([0.0, 0.0, 0.0, 1e-12])
+    order = np.argsort(deb_value(f, cv))
+    assert order.tolist() == [0, 1, 2, 3]
+
+
+def test_constraint_outputs_outside_the_contract_follow_the_failure_policy():
+    from scipy.optimize import LinearConstraint, NonlinearConstraint
+    from scipy.sparse import csr_matrix
+
+    def sphere(x):
+        return float(np.sum(x ** 2))
+
+    bounds = [(-2, 2)] * 2
+    ragged = metaopt.minimize(sphere, bounds, method="de", budget=200, rng=0, on_error="inf",
+                              constraints=lambda x: [x[0]] if x[1] > 0 else [x[0], x[1]])
+    assert ragged.nfail > 0
+    with pytest.raises(metaopt.EvaluationError, match="None"):
+        metaopt.minimize(sphere, bounds, method="de", budget=200, rng=0,
+                         constraints=lambda x: None)
+    with pytest.raises(metaopt.EvaluationError, match="single number"):
+        metaopt.minimize(lambda X: np.sum(X ** 2, axis=1), bounds, method="de", budget=200,
+                         rng=0, vectorized=True, constraints=lambda X: 1.0)
+    with pytest.raises(ValueError, match="lb must not exceed ub"):
+        metaopt.minimize(sphere, bounds, budget=100, constraints=NonlinearConstraint(
+            lambda x: x[0], 1, 0))
+    with pytest.raises(ValueError, match="must not be NaN"):
+        metaopt.minimize(sphere, bounds, budget=100, constraints=NonlinearConstraint(
+            lambda x: x[0], np.nan, 0))
+    sparse = metaopt.minimize(sphere, bounds, method="de", budget=600, rng=0,
+                              constraints=LinearConstraint(csr_matrix([[1.0, 1.0]]), 1, 2))
+    assert sparse.success and 1 - 1e-9 <= sparse.x.sum() <= 2 + 1e-9

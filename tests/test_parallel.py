@@ -106,7 +106,9 @@ def test_ask_tell_driver_takes_workers_and_resume(tmp_path):
     path = tmp_path / "driver.ckpt"
     metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=2), fun, budget=240, maxiter=7,
                 checkpoint=path)
-    resumed = metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=99), fun, budget=240,
+    with pytest.raises(metaopt.CheckpointError, match="rng: saved 'seed 2', given 'seed 99'"):
+        metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=99), fun, budget=240, resume=path)
+    resumed = metaopt.run(metaopt.SHADE(BOUNDS, pop_size=12, rng=2), fun, budget=240,
                           resume=path)
     np.testing.assert_array_equal(serial.x, resumed.x)
     assert resumed.nfev == 240

@@ -393,7 +393,7 @@ def test_bad_inputs_get_clear_errors_naming_the_argument():
             call()
 
 
-def test_to_json_is_strict_json_and_resume_names_the_settings_it_replaces(tmp_path):
+def test_to_json_is_strict_json_and_resume_refuses_other_settings_naming_them(tmp_path):
     import json
 
     res = metaopt.minimize(lambda X: np.full(len(X), np.inf), BOUNDS, method="de", budget=20,
@@ -403,7 +403,7 @@ def test_to_json_is_strict_json_and_resume_names_the_settings_it_replaces(tmp_pa
     path = tmp_path / "run.ckpt"
     metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0, vectorized=True,
                      pop_size=10, checkpoint=path)
-    with pytest.warns(UserWarning, match=r"pop_size=10 \(saved\) over pop_size=20"):
+    with pytest.raises(CheckpointError, match=r"other settings.*pop_size: saved 10, given 20"):
         metaopt.minimize(sphere, BOUNDS, method="de", budget=200, rng=0, vectorized=True,
                          pop_size=20, checkpoint=path, resume=path)
 

@@ -8,6 +8,7 @@ from .._checks import check_real
 from ..kernels import adaptive as KA
 from ..kernels import de as K
 from ._archive import Archive
+from ..state import Array, Nested
 from .base import PopulationOptimizer
 
 __all__ = ["AdaptiveDE", "lehmer_mean", "improvement_weights"]
@@ -53,6 +54,32 @@ class AdaptiveDE(PopulationOptimizer):
         self.archive = Archive(int(self.archive_rate * self.pop_size), self.dim,
                                overflow=self.archive_overflow)
         self._F = self._CR = None
+
+    STATE = {
+        "pop": Array(float, "n", "dim", optional=True, points=True),  # L-SHADE shrinks it
+        "fit": Array(float, "n", optional=True),
+        "archive": Nested(),
+        "memory_F": Array(float, "memory_size", low=0.0, high=1.0),
+        "memory_CR": Array(float, "memory_size", low=-1.0, high=1.0),
+        # the last ask's parameters, one per trial (the population may have shrunk since)
+        "_F": Array(float, "m", optional=True, low=0.0, high=1.0),
+        "_CR": Array(float, "m", optional=True, low=0.0, high=1.0),
+    }
+
+    def _state_problem(self):
+        if self.pop is not None and not self.min_members() <= self.pop.shape[0] <= self.pop_size:
+            return f"pop has {self.pop.shape[0]} members, outside [{self.min_members()}, " \
+                   f"{self.pop_size}]"
+        if (self._F is None) != (self._CR is None):
+            return "_F and _CR must both be None or both arrays"
+        if self._pending is not None and self.pop is not None and (
+                self._F is None or self._F.shape[0] != self._pending.shape[0]):
+            return "the pending trials need their F and CR (_F, _CR) of the same length"
+        return super()._state_problem()
+
+    def min_members(self):
+        """The fewest members the population can have."""
+        return self.pop_size
 
     def _pbest_counts(self, n, u):
         """How many of the best each individual's p-best is drawn from (int or (n,) array)."""

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..state import Array, Int, StateError, Str, check_fields
+
 __all__ = ["Archive"]
 
 
@@ -53,8 +55,14 @@ class Archive:
         return {"capacity": self.capacity, "rows": self.rows.copy(), "overflow": self.overflow}
 
     def load_state_dict(self, state):
-        self.capacity, self.overflow = int(state["capacity"]), str(state["overflow"])
-        self.rows = np.array(state["rows"], dtype=float).reshape(-1, self.rows.shape[1])
+        fields = {"capacity": Int(0), "rows": Array(float, None, self.rows.shape[1], low=0.0,
+                                                          high=1.0),
+                  "overflow": Str((self.overflow,))}
+        state = check_fields(self, fields, state, "archive")
+        if state["rows"].shape[0] > max(state["capacity"], 0):
+            raise StateError(f"archive: {state['rows'].shape[0]} rows, above its capacity "
+                             f"{state['capacity']}")
+        self.capacity, self.rows = state["capacity"], state["rows"]
 
     def shrink(self, capacity):
         """Lower the capacity, keeping the first members (L-SHADE's reference code)."""

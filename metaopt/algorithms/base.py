@@ -14,15 +14,17 @@ import time
 import numpy as np
 
 from .._checks import check_int, check_point
-from ..constraints import INFEASIBLE, deb_value
+from ..constraints import deb_value, objective_of
 from ..result import History, Result
-from ..rng import as_generator
+from ..rng import as_generator, rng_origin
 from ..sampling import make_sampler
 from ..space import Space, as_space
-from ..state import StateError, from_plain, to_plain
+from ..state import RNG, Array, Bool, Float, Int, Nested, Str, StateError, check_fields, \
+    declared_state, to_plain
 from ..trials import Trials
+from .genomes import unit_cube_problem
 
-__all__ = ["Optimizer", "PopulationOptimizer"]
+__all__ = ["Optimizer", "PopulationOptimizer", "POPULATION_STATE", "population_problem"]
 
 
 class Optimizer:
@@ -42,12 +44,32 @@ class Optimizer:
     supports = ("real", "integer", "choice", "binary", "permutation")
     #: True when ``_ask`` returns variable values (tours, bits) rather than unit-cube points.
     native = False
-    #: Move deltas evaluated from a problem's structure (a distance matrix) rather than by the
-    #: objective; reported as ``Result.ndelta``.
-    ndelta = 0
     #: True when a schedule spans the evaluation budget (L-SHADE's population reduction, SA's
     #: cooling): then ``ask()`` refuses to run without one rather than guess it.
     needs_budget = False
+
+    #: The evolving state every optimizer has (see :mod:`metaopt.state`); subclasses declare
+    #: theirs in their own ``STATE``, merged with this one. ``elapsed`` stands for the clock.
+    STATE = {
+        "rng": RNG(),
+        "nfev": Int(0),
+        "nit": Int(0),
+        "ndelta": Int(0),
+        "best_fun": Float(),
+        "best_value": Float(),
+        "best_violation": Float(0.0),
+        "constrained": Bool(),
+        "converged": Str(optional=True),
+        "_best_u": Array(float, "dim", optional=True, points=True),
+        "_pending": Array(float, None, "dim", optional=True, points=True),
+        "_x0": Array(float, "dim", optional=True, points=True),
+        "history": Nested(),
+        "trials": Nested(),
+        "elapsed": Float(0.0),
+    }
+    #: Attributes rebuilt from the state on load rather than saved (the asked batch in
+    #: variable values), and ones that hold something only inside a call (``_told``).
+    DERIVED = ("_asked_values", "_told", "_t0")
 
     def __init__(self, bounds, *, rng=None, budget=None):
         self.space = as_space(bounds)
@@ -59,12 +81,16 @@ class Optimizer:
             )
         self.dim = self.space.dim
         self.rng = as_generator(rng)
+        self.rng_origin = rng_origin(rng, self.rng)  # what a resume must be given again
         self.budget = check_int("budget", budget, minimum=1, allow_none=True)
         self.nfev = 0
         self.nit = 0
+        self.ndelta = 0
         self.best_fun = np.inf
         #: Set (to why) by an algorithm that has nothing more to search; the run then ends.
         self.converged = None
+        #: The genome searched natively (GA, SA, tabu search, ILS), or None (the unit cube).
+        self.genome = None
         self._best_u = None
         self.best_value = np.inf     # the objective at the best point (Deb's rules)
         self.best_violation = 0.0    # its largest constraint violation (scipy's maxcv)
@@ -253,50 +279,84 @@ class Optimizer:
 
     # -- state as plain data -----------------------------------------------------------------
     def state_dict(self):
-        """The optimizer's whole state as plain data (numbers, strings, numpy arrays, and
-        lists and dicts of them; the Generator as its bit generator's state).
+        """The optimizer's evolving state (its declared ``STATE``) as plain data: numbers,
+        strings, numpy arrays, and lists and dicts of them; the Generator as its bit
+        generator's state.
 
-        Everything but what the constructor was given and never changes (the space, callables)
-        is included: with :meth:`load_state_dict` on an optimizer built with the same
-        arguments it continues bit for bit.
+        Configuration (what the constructor was given and derived from it) is not included:
+        :meth:`load_state_dict` on an optimizer built with the same arguments continues bit
+        for bit.
         """
-        attributes = {}
-        for name in self._state_names():
-            if name == "elapsed":
-                attributes[name] = time.perf_counter() - self._t0
-            else:
-                attributes[name] = to_plain(getattr(self, name), f"{type(self).__name__}.{name}")
-        return {"method": type(self).__name__, "space": repr(self.space),
-                "attributes": attributes}
+        where = type(self).__name__
+        attributes = {name: time.perf_counter() - self._t0 if name == "elapsed"
+                      else to_plain(getattr(self, name), f"{where}.{name}")
+                      for name in declared_state(type(self))}
+        return {"method": where, "space": repr(self.space), "attributes": attributes}
 
     def load_state_dict(self, state):
         """Continue from ``state`` (from :meth:`state_dict` of an optimizer of the same class
-        over the same space); raises :class:`metaopt.state.StateError` when it does not fit."""
+        over the same space, built with the same arguments).
+
+        Every value is checked against its declared field (type, dtype, shape, range, that
+        points lie in the search space) before any is set: a state that does not fit raises
+        :class:`metaopt.state.StateError` naming the field, and leaves this optimizer as it
+        was.
+        """
+        name = type(self).__name__
+        self.check_same_kind(state)
+        values = check_fields(self, declared_state(type(self)), state["attributes"], name)
+        before = {key: getattr(self, key) for key in values if key not in ("elapsed", "rng")}
+        before["rng"], before["_t0"] = self.rng.bit_generator.state, self._t0
+        self._assign(values)
+        self._rebuild()
+        problem = self._state_problem()
+        if problem:
+            self._assign(dict(before, elapsed=time.perf_counter() - before.pop("_t0")))
+            self._rebuild()
+            raise StateError(f"{name}: {problem}")
+
+    def check_same_kind(self, state):
+        """StateError unless ``state`` is an optimizer state of this class over this space."""
         name = type(self).__name__
         if not isinstance(state, dict) or "attributes" not in state:
             raise StateError(f"{name}.load_state_dict: not an optimizer state")
         if state.get("method") != name or state.get("space") != repr(self.space):
-            raise StateError(f"it holds a run of {state.get('method')} over "
-                             f"{state.get('space')}; this call asks for {name} over "
+            raise StateError(f"it holds a run of {state.get('method')!s:.80} over "
+                             f"{state.get('space')!s:.400}; this call asks for {name} over "
                              f"{self.space!r}")
-        saved = state["attributes"]
-        expected = set(self._state_names())
-        if set(saved) != expected:
-            raise StateError(
-                f"the state of this {name} was written by another version of it: attributes "
-                f"missing {sorted(expected - set(saved))}, unknown {sorted(set(saved) - expected)}"
-            )
-        for key, value in saved.items():
+
+    def _assign(self, values):
+        for key, value in values.items():
             if key == "elapsed":
                 self._t0 = time.perf_counter() - float(value)
+            elif key == "rng":
+                self.rng.bit_generator.state = value
             else:
-                setattr(self, key, from_plain(getattr(self, key), value, f"{name}.{key}"))
+                setattr(self, key, value)
+        self._asked_values = None if self._pending is None else self._values(self._pending)
 
-    def _state_names(self):
-        """The attributes a state holds: all but what the constructor was given and never
-        changes; the clock as the time elapsed."""
-        return ["elapsed" if name == "_t0" else name for name, value in vars(self).items()
-                if not _constructor_given(value)]
+    def _rebuild(self):
+        """Recompute what derives from the loaded state (listed in ``DERIVED``)."""
+
+    def _state_problem(self):
+        """What makes the loaded state inconsistent (sizes that must agree, indices that must
+        lie in range), as a message, or None. Run after the fields are set; the load is
+        undone when it says something. Subclasses add their own tests to this one's."""
+        if self.nfev != len(self.trials) + self.trials.dropped or self.nit != len(self.history):
+            return (f"nfev={self.nfev} and nit={self.nit} disagree with the {len(self.trials)} "
+                    f"trials (+{self.trials.dropped} dropped) and {len(self.history)} "
+                    f"generations recorded")
+        if self._pending is not None and self._pending.shape[0] != self.batch_size:
+            return (f"_pending holds {self._pending.shape[0]} points where the next batch "
+                    f"has {self.batch_size}")
+        return None
+
+    def check_points(self, U):
+        """Why the rows of ``U`` are not points this optimizer searches (unit-cube points, or
+        the genome's own values), or None."""
+        if self.genome is not None:
+            return self.genome.check_points(U)
+        return unit_cube_problem(U)
 
     @property
     def asked(self):
@@ -315,8 +375,8 @@ class Optimizer:
     def result(self, success: bool = True, message: str = "ask/tell run") -> Result:
         """The run so far as a :class:`Result`."""
         pop_u, pop_f = self._population()
-        if self.constrained:  # infeasible members ranked beyond INFEASIBLE: no objective shown
-            pop_f = np.where(pop_f >= INFEASIBLE, np.inf, pop_f)
+        if self.constrained:  # ranks back to objectives; infeasible members show none
+            pop_f = objective_of(pop_f)
             if self.best_violation > 0:
                 success = False
                 message = (f"no feasible point found (the least violation: maxcv="
@@ -350,17 +410,27 @@ class Optimizer:
         raise NotImplementedError
 
 
+#: The fields of an optimizer that keeps a population of ``pop_size`` points and their values.
+POPULATION_STATE = {
+    "pop": Array(float, "pop_size", "dim", optional=True, points=True),
+    "fit": Array(float, "pop_size", optional=True),
+}
+
+
+def population_problem(pop, fit):
+    """Why a loaded population and its values do not go together, or None."""
+    if (pop is None) != (fit is None):
+        return "pop and fit must both be None or both arrays"
+    if pop is not None and pop.shape[0] != fit.shape[0]:
+        return f"pop has {pop.shape[0]} members and fit {fit.shape[0]} values"
+    return None
+
+
 def registered_name(cls):
     """The name ``cls`` is registered under in ``metaopt.REGISTRY`` (else its class name)."""
     from . import REGISTRY  # the registry imports this module
 
     return next((name for name, known in REGISTRY.items() if known is cls), cls.__name__)
-
-
-def _constructor_given(value):
-    """What an optimizer holds from its constructor and does not save: the space, callables
-    (a repair operator, kernels)."""
-    return isinstance(value, Space) or (callable(value) and not hasattr(value, "state_dict"))
 
 
 class PopulationOptimizer(Optimizer):
@@ -390,6 +460,8 @@ class PopulationOptimizer(Optimizer):
         self.pop = None  # unit-cube population, set by the first tell
         self.fit = None
 
+    STATE = POPULATION_STATE
+
     @staticmethod
     def default_pop_size(dim):
         """The population size used when neither ``pop_size`` nor an ``init`` array gives one."""
@@ -418,9 +490,12 @@ class PopulationOptimizer(Optimizer):
     def _next_batch_size(self):
         return self.pop.shape[0]
 
+    def _state_problem(self):
+        return population_problem(self.pop, self.fit) or super()._state_problem()
+
     def _ask(self):
         if self.pop is None:
-            return self._init_u
+            return self._init_u.copy()  # the population evolves in place; the design stays
         return self._ask_offspring()
 
     def _tell(self, U, f):

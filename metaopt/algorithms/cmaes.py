@@ -6,6 +6,7 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_point, check_real
 from ..kernels import cmaes as K
+from ..state import Array, Bool, Float, FloatList, Int, IntList, StrList
 from .base import Optimizer
 from .cmaes_parameters import default_popsize, strategy_parameters
 
@@ -111,7 +112,26 @@ class CMAES(Optimizer):
         self._start_run(mean, self.sigma0, self.default_lam)
 
     # -- one run -------------------------------------------------------------------------------
-    def _start_run(self, mean, sigma, lam):
+    STATE = {
+        "large_restarts": Int(0, 40), "evals_large": Int(0), "evals_small": Int(0),
+        "regime_small": Bool(), "restart_nfev": IntList(), "restart_reason": StrList(),
+        "restart_popsize": IntList(),
+        # the last samples: unconstrained points, their steps, and what was asked
+        "_X": Array(float, "m", "dim", optional=True),
+        "_Y": Array(float, "m", "dim", optional=True),
+        "_U": Array(float, "m", "dim", optional=True, points=True),
+        "_last_f": Array(float, None),
+        # the current run (restarts begin a new one)
+        "lam": Int(2, 2**20), "mean": Array(float, "dim"), "sigma": Float(0.0),
+        "sigma_start": Float(0.0), "C": Array(float, ...), "B": Array(float, None, None),
+        "D": Array(float, "dim", low=0.0), "pc": Array(float, "dim"), "ps": Array(float, "dim"),
+        "g": Int(0), "eigen_g": Int(0), "best_history": FloatList(),
+        "median_history": FloatList(), "run_start": Int(0),
+    }
+    #: Tutorial Table 1's values, derived from lam at each run's start and on load.
+    DERIVED = ("weights", "mu", "mueff", "cc", "cs", "c1", "cmu", "damps", "chi_n", "lazy_gap")
+
+    def _set_parameters(self, lam):
         n = self.dim
         params = strategy_parameters(n, lam, self.diagonal, self.active)
         self.lam = lam
@@ -120,6 +140,41 @@ class CMAES(Optimizer):
         self.cc, self.cs, self.c1, self.cmu = params["cc"], params["cs"], params["c1"], \
             params["cmu"]
         self.damps, self.chi_n = params["damps"], params["chi_n"]
+        self.lazy_gap = max(1, int(1.0 / (10 * n * (self.c1 + self.cmu))))
+
+    def _rebuild(self):
+        self._set_parameters(self.lam)
+
+    def _state_problem(self):
+        n = self.dim
+        if not (np.isfinite(self.mean).all() and math.isfinite(self.sigma) and self.sigma > 0
+                and math.isfinite(self.sigma_start) and self.sigma_start > 0):
+            return "mean, sigma and sigma_start must be finite (sigma > 0)"
+        if self.C.shape != ((n,) if self.diagonal else (n, n)):
+            return f"C has shape {self.C.shape}"
+        if self.B.shape != ((0, 0) if self.diagonal else (n, n)):
+            return f"B has shape {self.B.shape}"
+        if not (np.isfinite(self.C).all() and np.isfinite(self.B).all()
+                and np.isfinite(self.D).all() and np.isfinite(self.pc).all()
+                and np.isfinite(self.ps).all()):
+            return "C, B, D, pc and ps must be finite"
+        if not self.diagonal and not np.allclose(self.C, self.C.T, rtol=1e-12, atol=0):
+            return "C is not symmetric"
+        if self.lam > self.default_lam * 2 ** self.large_restarts:
+            return (f"lam={self.lam} is more than {self.large_restarts} large restarts give "
+                    f"from pop_size={self.default_lam}")
+        if self.eigen_g > self.g or self.run_start > self.nfev:
+            return "eigen_g must not pass g, nor run_start nfev"
+        samples = 0 if self._U is None else self._U.shape[0]
+        if self._last_f.shape[0] > samples:
+            return f"_last_f holds {self._last_f.shape[0]} values for {samples} samples"
+        if self._pending is not None and samples != self._pending.shape[0]:
+            return "a pending batch needs its steps (_X, _Y, _U) of the same size"
+        return super()._state_problem()
+
+    def _start_run(self, mean, sigma, lam):
+        n = self.dim
+        self._set_parameters(lam)
         self.mean = mean.copy()
         self.sigma = float(sigma)
         self.sigma_start = float(sigma)
@@ -130,7 +185,6 @@ class CMAES(Optimizer):
         self.ps = np.zeros(n)
         self.g = 0
         self.eigen_g = 0
-        self.lazy_gap = max(1, int(1.0 / (10 * n * (self.c1 + self.cmu))))
         self.best_history = []
         self.median_history = []
         self.run_start = self.nfev
@@ -159,9 +213,12 @@ class CMAES(Optimizer):
             Y = Y.copy()
             Y[changed] = (U[changed] - self.mean) / self.sigma
         order = np.argsort(f, kind="stable")
-        self._update(Y[order])
+        try:
+            self._update(Y[order])
+        except np.linalg.LinAlgError:  # the eigendecomposition of a C that overflowed
+            self.C = np.full_like(self.C, np.inf)
         self._record(f[order])
-        reason = self._stop_reason(f)
+        reason = "numerical" if not self._finite() else self._stop_reason(f)
         if reason is not None:
             self._restart(reason)
 
@@ -213,6 +270,12 @@ class CMAES(Optimizer):
         code = K.cma_stop_code(self.mean, self.sigma, self.sigma_start, self.pc, variances,
                                self.B, self.D, self.g)
         return STOP_REASONS[code] if code else self._stagnation()
+
+    def _finite(self):
+        """Whether the distribution is still made of finite numbers: a step size or a
+        covariance that overflowed ends the run (and starts the next restart)."""
+        return bool(math.isfinite(self.sigma) and self.sigma > 0 and np.isfinite(self.mean).all()
+                    and np.isfinite(self.C).all() and np.isfinite(self.D).all())
 
     def _stagnation(self):
         g = len(self.best_history)

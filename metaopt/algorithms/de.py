@@ -6,6 +6,7 @@ from .._checks import check_choice, check_real
 from ..constraints import deb_value
 from ..kernels import de as K
 from ._archive import Archive
+from ..state import Array, Float, Int, Nested
 from .base import PopulationOptimizer
 
 __all__ = ["DE", "STRATEGIES"]
@@ -104,14 +105,29 @@ class DE(PopulationOptimizer):
         n_picks = K.N_PICKS[self._code]
         super().__init__(bounds, pop_size=pop_size, init=init, rng=rng, budget=budget,
                          min_pop_size=n_picks + 1)
-        self._n_picks = n_picks
         self._uses_archive = self._code == K.CURRENT_TO_PBEST1
         self.archive = Archive(self.pop_size, self.dim, overflow="replace")
         self._F_vec = np.full(self.pop_size, self.F)
         self._CR_vec = np.full(self.pop_size, self.CR)
         self._ranges = np.full(n_picks, self.pop_size, np.int64)
-        self._guide = np.zeros(self.pop_size, np.int64)
+        self._guide = np.zeros(self.pop_size, np.int64)  # scratch, refilled by every ask
+        self._next_target = -1  # steady-state mode: the last target handed out
         self._n_uniforms = n_picks + 1 + self.dim * (2 if bound_handling == "reinit" else 1)
+
+    STATE = {
+        "archive": Nested(),
+        "pop_raw": Array(float, 2, "pop_size", optional=True),
+        "eps0": Float(0.0, optional=True),
+        "_next_target": Int(-1),
+    }
+    DERIVED = ("_guide",)
+
+    def _state_problem(self):
+        if self.epsilon and self.pop is not None and (self.pop_raw is None) != (self.eps0 is None):
+            return "pop_raw and eps0 must both be set or both None"
+        if self.pop_raw is not None and self.pop_raw[1].min() < 0:
+            return "pop_raw: negative constraint violations"
+        return super()._state_problem()
 
     @staticmethod
     def _check_dither(dither):
@@ -151,7 +167,7 @@ class DE(PopulationOptimizer):
         where each finished evaluation is selected at once and triggers the next trial."""
         if self.pop is None:
             raise RuntimeError("ask_one() needs the initial population: ask() and tell() it first")
-        j = self._next_target = (getattr(self, "_next_target", -1) + 1) % self.pop_size
+        j = self._next_target = (self._next_target + 1) % self.pop_size
         return j, self._ask_offspring()[j].copy()
 
     def tell_one(self, key, u, f):

@@ -8,6 +8,7 @@ import numpy as np
 from .._checks import check_int, check_point, check_real
 from ..kernels import es as KE
 from ..space import as_space
+from ..state import Array, Int
 from .base import Optimizer
 
 __all__ = ["OpenAIES", "SNES"]
@@ -36,7 +37,20 @@ class _GaussianES(Optimizer):
         if not isinstance(evaluate_mean, bool):
             raise TypeError(f"evaluate_mean must be a bool, got evaluate_mean={evaluate_mean!r}")
         self.evaluate_mean = evaluate_mean
-        self._last = None  # the last batch of samples and their values
+        self._last_u = np.empty((0, self.dim))  # the last batch of samples and their values
+        self._last_f = np.empty(0)
+
+    STATE = {
+        "mean": Array(float, "dim", low=0.0, high=1.0),
+        "sigma": Array(float, "dim", low=0.0),
+        "_last_u": Array(float, "m", "dim", points=True),
+        "_last_f": Array(float, "m"),
+    }
+
+    def _state_problem(self):
+        if not (np.isfinite(self.sigma).all() and (self.sigma > 0).all()):
+            return "sigma must be finite and > 0"
+        return super()._state_problem()
 
     @property
     def batch_size(self):
@@ -56,15 +70,14 @@ class _GaussianES(Optimizer):
             return  # a batch cut short by the budget: too few samples to move on
         self._update((U - self.mean) / self.sigma, f)
         self.mean = np.clip(self.mean, 0.0, 1.0)
-        self._last = (U, f)
+        self._last_u, self._last_f = U.copy(), f.copy()
 
     def _population(self):
         """The best point met, then the last batch of samples."""
-        last = self._last
-        if last is None or self._best_u is None:
+        if self._last_f.size == 0 or self._best_u is None:
             return np.empty((0, self.dim)), np.empty(0)
-        return (np.vstack([self._best_u[None, :], last[0]]),
-                np.concatenate([[self.best_fun], last[1]]))
+        return (np.vstack([self._best_u[None, :], self._last_u]),
+                np.concatenate([[self.best_fun], self._last_f]))
 
 
 class OpenAIES(_GaussianES):
@@ -108,6 +121,8 @@ class OpenAIES(_GaussianES):
         self._m = np.zeros(self.dim)
         self._v = np.zeros(self.dim)
         self._t = 0
+
+    STATE = {"_m": Array(float, "dim"), "_v": Array(float, "dim", low=0.0), "_t": Int(0)}
 
     def _sample_noise(self):
         half = self.rng.standard_normal((self.pop_size // 2, self.dim))

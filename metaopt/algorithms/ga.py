@@ -4,7 +4,7 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import ga as KG
-from .base import Optimizer
+from .base import POPULATION_STATE, Optimizer, population_problem
 from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
 
 __all__ = ["GA", "GA_TARGETS_D10"]
@@ -118,6 +118,11 @@ class GA(Optimizer):
         self.repair = repair if self.native else None
         self.pop = None
         self.fit = None
+
+    STATE = POPULATION_STATE
+
+    def _state_problem(self):
+        return population_problem(self.pop, self.fit) or super()._state_problem()
 
     @property
     def batch_size(self):

@@ -28,6 +28,20 @@ MOVE_KINDS = {"2opt": (KP.REVERSAL,), "swap": (KP.SWAP,), "insertion": (KP.INSER
 MOVES = tuple(MOVE_KINDS)
 
 
+def unit_cube_problem(U):
+    """Why the rows of ``U`` are not unit-cube points, or None."""
+    if not np.isfinite(U).all() or U.min(initial=0.0) < 0.0 or U.max(initial=1.0) > 1.0:
+        return "points outside the unit cube [0, 1]"
+    return None
+
+
+def permutation_problem(X):
+    """Why the rows of ``X`` are not permutations of 0..n-1, or None."""
+    if not (np.sort(X, axis=-1) == np.arange(X.shape[-1])).all():
+        return "rows that are not permutations of 0..n-1"
+    return None
+
+
 class Genome:
     """Base: a genome of ``dim`` genes."""
 
@@ -43,12 +57,10 @@ class Genome:
     def random(self, m, rng, design="lhs"):
         raise NotImplementedError
 
-    # A genome carries no evolving state: what an optimizer saves of it is nothing.
-    def state_dict(self):
-        return {}
-
-    def load_state_dict(self, state):
-        pass
+    def check_points(self, X):
+        """Why the rows of ``X`` are not points of this genome, or None when they are (what a
+        checkpoint's points are checked with before they reach a kernel)."""
+        raise NotImplementedError
 
     def __repr__(self):
         return f"{type(self).__name__}(dim={self.dim})"
@@ -65,6 +77,9 @@ class UnitCube(Genome):
         #: The smallest move that changes each coordinate's value (one level of an integer or
         #: a choice; 0 for reals).
         self.levels = np.where(discrete, 1.0 / np.maximum(space.width, 1.0), 0.0)
+
+    def check_points(self, X):
+        return unit_cube_problem(X)
 
     def random(self, m, rng, design="lhs"):
         return np.ascontiguousarray(make_sampler(design, self.dim, rng).random(m))
@@ -107,6 +122,9 @@ class Bits(Genome):
     """Bit strings (a space of ``Binary`` variables)."""
 
     n_attributes = property(lambda self: self.dim)
+
+    def check_points(self, X):
+        return None if np.isin(X, (0.0, 1.0)).all() else "bits other than 0 and 1"
 
     def random(self, m, rng, design=None):
         return (rng.random((m, self.dim)) < 0.5).astype(float)
@@ -160,6 +178,9 @@ class Permutations(Genome):
     """Permutations of ``0..n-1`` (one ``Permutation`` variable)."""
 
     n_attributes = property(lambda self: self.dim * self.dim)
+
+    def check_points(self, X):
+        return permutation_problem(X)
 
     def random(self, m, rng, design=None):
         return np.argsort(rng.random((m, self.dim)), axis=1).astype(float)

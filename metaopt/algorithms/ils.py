@@ -7,6 +7,7 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import permutation as KP
+from ..state import Array, Bool, Float, Int
 from .base import Optimizer
 from .genomes import MOVES, Bits, Permutations, Tours, UnitCube, make_genome
 
@@ -113,6 +114,40 @@ class ILS(Optimizer):
         self._scan_at = 0
 
     # ------------------------------------------------------------------------------------
+    STATE = {
+        # the walkers' current local optima; tours: NaN rows for walkers not started
+        "current": Array(float, "walkers", "dim", optional=True, nan=True),
+        "current_f": Array(float, "walkers", optional=True),
+        "stale": Array(np.int64, "walkers", optional=True, low=0),
+        "_x": Array(float, "dim", optional=True, points=True),
+        "_fx": Float(),
+        "_x_is_new": Bool(),
+        "_stall": Int(0),
+        "_step": Float(0.0),
+        "_scan": Array(np.int64, None, 3, optional=True),
+        "_scan_at": Int(0),
+    }
+
+    def _state_problem(self):
+        if (self.current is None) != (self.current_f is None) or \
+                (self.current is None) != (self.stale is None):
+            return "current, current_f and stale must all be None or all arrays"
+        if self.current is not None:
+            walkers = self.pop_size if isinstance(self.genome, Tours) else 1
+            if self.current.shape[0] != walkers:
+                return f"current has {self.current.shape[0]} walkers, expected {walkers}"
+            started = np.isfinite(self.current_f)
+            problem = self.check_points(self.current[started])
+            if problem:
+                return f"current: {problem}"
+        if self._scan is not None:
+            moves = self.genome.move_list(self.move, np.random.default_rng(0))
+            if self._scan.shape != moves.shape or not np.array_equal(
+                    np.unique(self._scan, axis=0), np.unique(moves, axis=0)) \
+                    or self._scan_at >= len(self._scan):
+                return "_scan is not this neighbourhood's list of moves, or _scan_at is past it"
+        return super()._state_problem()
+
     @property
     def batch_size(self):
         return self.pop_size

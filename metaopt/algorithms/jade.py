@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._checks import check_real
+from ..state import Array
 from ._adaptive_de import AdaptiveDE, lehmer_mean
 from .de import pbest_count
 
@@ -37,6 +38,8 @@ class JADE(AdaptiveDE):
 
     archive_overflow = "truncate"
     keep_ties = True
+    STATE = {"memory_F": Array(float, 1, low=0.0, high=1.0),
+             "memory_CR": Array(float, 1, low=0.0, high=1.0)}
 
     def __init__(self, bounds, *, pop_size=None, c=0.1, p=0.05, mu_CR=0.5, mu_F=0.5,
                  archive=True, init="lhs", rng=None, budget=None):

@@ -5,6 +5,7 @@ import numpy as np
 
 from .._checks import check_int
 from ..sampling import make_sampler
+from ..state import Array, Nested
 from .base import Optimizer
 
 __all__ = ["RandomSearch", "LatinHypercubeSearch", "SobolSearch"]
@@ -35,6 +36,20 @@ class RandomSearch(Optimizer):
         self._sampler = make_sampler(self.sampler_kind, self.dim, self.rng, "sampler")
         self._elite_u = np.empty((0, self.dim))
         self._elite_f = np.empty(0)
+
+    STATE = {
+        "_sampler": Nested(),
+        "_elite_u": Array(float, "elite", "dim", points=True),
+        "_elite_f": Array(float, "elite"),
+    }
+
+    def _state_problem(self):
+        if self._elite_f.shape[0] > self.pop_size:
+            return f"_elite_f holds {self._elite_f.shape[0]} points, above pop_size"
+        drawn = self._sampler.drawn()
+        if drawn is not None and drawn != self.pop_size * (self.nit + (self._pending is not None)):
+            return f"the sampler has drawn {drawn} points in {self.nit} batches of {self.pop_size}"
+        return super()._state_problem()
 
     @property
     def batch_size(self):

@@ -7,7 +7,8 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import annealing as KA
-from .base import Optimizer
+from ..state import Array, Float, Int
+from .base import Optimizer, population_problem
 from .genomes import MOVES, Bits, Tours, UnitCube, make_genome
 
 __all__ = ["SA", "SCHEDULES", "SA_TARGETS_D10"]
@@ -103,6 +104,21 @@ class SA(Optimizer):
         self._sigma = np.full(self.pop_size, self.step0)
         self._accepted = np.zeros(self.pop_size)
         self._proposal = None
+
+    STATE = {
+        "chains": Array(float, "pop_size", "dim", optional=True, points=True),
+        "chain_f": Array(float, "pop_size", optional=True),
+        "T": Float(0.0, optional=True),
+        "T0": Float(0.0, optional=True),
+        "k": Int(0),
+        "_since_best": Int(0),
+        "_sigma": Array(float, "pop_size", low=0.0, high=1.0),
+        "_accepted": Array(float, "pop_size", low=0.0),
+        "_proposal": Array(float, "pop_size", "dim", optional=True, points=True),
+    }
+
+    def _state_problem(self):
+        return population_problem(self.chains, self.chain_f) or super()._state_problem()
 
     @property
     def batch_size(self):

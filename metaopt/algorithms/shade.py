@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._checks import check_int, check_real
+from ..state import Int
 from ._adaptive_de import AdaptiveDE, improvement_weights, lehmer_mean
 from .de import pbest_count
 
@@ -41,6 +42,13 @@ class SHADE(AdaptiveDE):
         self.memory_CR = np.full(self.memory_size, 0.5)
         self.memory_F = np.full(self.memory_size, 0.5)
         self._slot = 0
+
+    STATE = {"_slot": Int(0, "memory_size")}
+
+    def _state_problem(self):
+        if self._slot >= self.memory_size:
+            return f"_slot={self._slot} is not below memory_size={self.memory_size}"
+        return super()._state_problem()
 
     @staticmethod
     def default_pop_size(dim):
@@ -96,6 +104,9 @@ class LSHADE(SHADE):
     @staticmethod
     def default_pop_size(dim):
         return max(int(round(18 * dim)), 4)
+
+    def min_members(self):
+        return self.min_pop_size
 
     def _pbest_counts(self, n, u):
         return pbest_count(self.p, n)

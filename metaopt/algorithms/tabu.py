@@ -4,6 +4,7 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..kernels import tabu as KT
+from ..state import Array, Float, Int
 from .base import Optimizer
 from .genomes import MOVES, Bits, Permutations, Tours, UnitCube, make_genome
 
@@ -64,8 +65,9 @@ class Tabu(Optimizer):
         self.move = check_choice("move", move, MOVES)
         self.step0 = check_real("step", step, 0.0, 1.0, low_open=True)
         self.patience = check_int("patience", patience, minimum=1)
-        if tours:
-            self._tabu_edges = np.zeros((self.dim, self.dim), np.int64)
+        side = self.dim if tours else 0
+        self._tabu_edges = np.zeros((side, side), np.int64)  # tours: until when an edge is tabu
+        self._length = np.inf  # tours: the current tour's length, as the kernel tracks it
         self.iteration = 0
         self.current = None
         self.current_f = np.inf
@@ -78,6 +80,39 @@ class Tabu(Optimizer):
         self._region_delta = np.empty(0)
         self._region_until = np.empty(0, np.int64)
         self._attrs = None
+
+    STATE = {
+        "iteration": Int(0),
+        "current": Array(float, "dim", optional=True, points=True),
+        "current_f": Float(),
+        "_length": Float(),
+        "_step": Float(0.0, 1.0),
+        "_since_best": Int(0),
+        "_tabu_until": Array(np.int64, None),
+        "_tabu_edges": Array(np.int64, None, None),
+        "_region_coord": Array(np.int64, "regions", low=0, high="dim"),
+        "_region_delta": Array(float, "regions"),
+        "_region_until": Array(np.int64, "regions"),
+        "_attrs": Array(np.int64, None, optional=True, low=0),
+    }
+
+    def _state_problem(self):
+        if self._tabu_until.shape != (self.genome.n_attributes,):
+            return f"_tabu_until has shape {self._tabu_until.shape}"
+        side = self.dim if isinstance(self.genome, Tours) else 0
+        if self._tabu_edges.shape != (side, side):
+            return f"_tabu_edges has shape {self._tabu_edges.shape}"
+        if self._region_coord.size and self._region_coord.max() >= self.dim:
+            return "_region_coord names a coordinate past the last"
+        if self._attrs is not None and self._attrs.size:
+            limit = self.dim if isinstance(self.genome, UnitCube) else self.genome.n_attributes
+            if self._attrs.max() >= limit:
+                return f"_attrs holds attributes past {limit - 1}"
+        if self._pending is not None and self.current is not None \
+                and not isinstance(self.genome, Tours) \
+                and (self._attrs is None or self._attrs.shape[0] != self._pending.shape[0]):
+            return "a pending batch of neighbours needs one move attribute (_attrs) per row"
+        return super()._state_problem()
 
     @property
     def batch_size(self):
@@ -99,8 +134,7 @@ class Tabu(Optimizer):
                 self._length = f[i]
             return
         if isinstance(self.genome, Tours):
-            self._length_best = f[0]
-            return
+            return  # the kernel moved the current tour; the objective saw its best
         k = len(f)
         order = np.argsort(f, kind="stable")
         best_before = self.best_fun if np.isfinite(self.best_fun) else np.inf

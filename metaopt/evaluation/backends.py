@@ -14,6 +14,9 @@ __all__ = ["InProcess", "Processes", "Threads", "Dask", "UserMap", "UserExecutor
 
 
 class _ExecutorBackend:
+    #: Whether ``restart()`` gives a working pool again after a worker died.
+    restartable = True
+
     """A backend over a concurrent.futures executor."""
 
     def __init__(self, workers):
@@ -190,9 +193,68 @@ def _call_catching(task):
         return exc
 
 
+def _call_tagged(task):
+    """``(i, outcome)`` of ``_call_catching`` on ``task = (i, fn, args)``: the tag pairs the
+    result with its task whatever order the user's map returns results in."""
+    i, fn, args = task
+    return i, _call_catching((fn, args))
+
+
+class MissingResult(RuntimeError):
+    """The user's map returned no result (or a stray one) for a task."""
+
+
+def _multiprocessing_pool(map_like):
+    """The ``multiprocessing.Pool`` whose ``map`` ``map_like`` is, or None."""
+    from multiprocessing.pool import Pool
+
+    owner = getattr(map_like, "__self__", None)
+    if isinstance(owner, Pool) and getattr(map_like, "__name__", "") == "map" \
+            and hasattr(owner, "_pool"):
+        return owner
+    return None
+
+
+def _watched_pool_map(pool, tasks, poll=0.25, grace=5.0):
+    """``pool.map`` that does not hang when a worker dies: ``multiprocessing.Pool`` replaces a
+    dead worker but loses its task, and its ``map`` then waits for good. The tasks go through
+    ``imap_unordered`` (their tags pair them again); once a worker has exited abnormally, the
+    results still coming are collected until none has come for ``grace`` seconds (or twice
+    the longest wait between two results), and the missing tasks are left to the failure
+    policy."""
+    import multiprocessing
+    import time
+
+    workers = list(pool._pool)
+    results, it = [], pool.imap_unordered(_call_tagged, tasks)
+    crashed_at, last, longest = None, time.monotonic(), 0.0
+    while len(results) < len(tasks):
+        try:
+            results.append(it.next(timeout=poll))
+        except multiprocessing.TimeoutError:
+            now = time.monotonic()
+            if crashed_at is None and any(w.exitcode not in (None, 0) for w in workers):
+                crashed_at = now
+            if crashed_at is not None and now - max(crashed_at, last) > max(grace, 2 * longest):
+                break
+            continue
+        except StopIteration:
+            break
+        now = time.monotonic()
+        longest, last = max(longest, now - last), now
+    return results
+
+
 class UserMap:
     """The user's map-like callable (``multiprocessing.Pool.map``, ``Executor.map``, ...), as
-    scipy's ``workers=``: ``workers(func, iterable)`` evaluates the tasks in order."""
+    scipy's ``workers=``: ``workers(func, iterable)``.
+
+    Nothing about it is trusted: each task is tagged with its index, so results that come back
+    in another order (``imap_unordered``) are paired with their own rows; a task the map
+    returned no result for fails with :class:`MissingResult` (the failure policy decides), and
+    so does every task of a map that raised."""
+
+    restartable = True
 
     def __init__(self, map_like):
         self.map_like = map_like
@@ -208,7 +270,27 @@ class UserMap:
         return cpu_count()
 
     def map(self, fn, arg_lists):
-        return list(self.map_like(_call_catching, [(fn, tuple(args)) for args in arg_lists]))
+        tasks = [(i, fn, tuple(args)) for i, args in enumerate(arg_lists)]
+        n = len(tasks)
+        pool = _multiprocessing_pool(self.map_like)
+        try:
+            returned = _watched_pool_map(pool, tasks) if pool is not None \
+                else list(self.map_like(_call_tagged, tasks))
+        except Exception as exc:  # noqa: BLE001 - the map itself failed: every task did
+            failed = MissingResult(f"workers={self.map_like!r} raised "
+                                   f"{type(exc).__name__}: {exc}")
+            return [failed] * n
+        outcomes, seen = [None] * n, [False] * n
+        for item in returned:
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], int) \
+                    and 0 <= item[0] < n and not seen[item[0]]:
+                outcomes[item[0]], seen[item[0]] = item[1], True
+        if not all(seen):
+            missing = MissingResult(
+                f"workers={self.map_like!r} returned {len(returned)} results for {n} tasks, "
+                f"none of them for this one: a map must return one result per item")
+            outcomes = [o if ok else missing for o, ok in zip(outcomes, seen)]
+        return outcomes
 
     def submit(self, fn, *args):
         raise ValueError("asynchronous mode needs workers= an int or an Executor, not a "
@@ -223,6 +305,8 @@ class UserMap:
 
 class UserExecutor(_ExecutorBackend):
     """The user's ``concurrent.futures.Executor``: used as it is, and left open."""
+
+    restartable = False
 
     def __init__(self, executor):
         super().__init__(getattr(executor, "_max_workers", None) or -1)

@@ -229,6 +229,13 @@ class BatchEvaluator:
         """Re-run the rows of chunks whose worker died, one at a time on a fresh pool: only
         the rows that crash alone fail."""
         failures = []
+        if not self.backend.restartable:  # the user's Executor: broken for good
+            values[rows] = np.nan
+            dead = [Failure(int(i), "BrokenProcessPool",
+                            "a worker process of the Executor given as workers= died while "
+                            "evaluating this batch; a broken Executor cannot be restarted, so "
+                            "the run stops here: pass a new one and resume") for i in rows]
+            raise EvaluationError(dead, X, values)
         self.backend.restart()
         for i in rows:
             outcome = self.backend.map(evaluate_rows, [(self.evaluator, X[i:i + 1])])[0]
