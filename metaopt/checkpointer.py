@@ -1,6 +1,7 @@
 """When and where a run is saved, what the engine saves beside the optimizer, and how a run
 that stops on an error or Ctrl-C keeps its finished work."""
 
+import contextlib
 import os
 import time
 import warnings
@@ -42,6 +43,50 @@ class Checkpointer:
         if self.every is None and self.interval is None:
             self.interval = 60.0
         self.last = None
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold ``<path>.lock`` for the run: a second process (or run) that would write the
+        same checkpoint is refused at once instead of both overwriting each other's saves.
+        The operating system releases the lock when the process ends, even by kill -9; a run
+        that ends removes the file."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no POSIX locks (Windows): unguarded
+            yield
+            return
+        name = f"{self.path}.lock"
+        while True:
+            handle = open(name, "a+")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                handle.close()
+                raise CheckpointError(
+                    f"checkpoint={self.path!r} is being written by {holder}: two runs on one "
+                    f"checkpoint path would overwrite each other; give each run its own "
+                    f"path (for instance one per seed)") from None
+            try:  # the holder before us may have removed the file we opened: open it anew
+                same = os.stat(name).st_ino == os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            handle.close()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}")
+            handle.flush()
+            yield
+        finally:
+            try:
+                os.unlink(name)  # while still holding it, so nobody locks a removed file
+            except OSError:
+                pass
+            handle.close()
 
     def due(self, nit):
         if self.last is None:

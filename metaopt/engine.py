@@ -7,6 +7,7 @@ failure handling and checkpoints live in one place for every algorithm.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from typing import Any, Callable
@@ -304,6 +305,18 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
                                                                 checkpoint_interval)
     settings = run_settings(optimizer, fun, constraints)
+    lock = contextlib.nullcontext() if checkpointer is None else checkpointer.lock()
+    with lock:
+        return _start(optimizer, evaluator, constraints, budget, termination, callback,
+                      checkpointer, resume, settings, workers=workers, backend=backend,
+                      client=client, on_error=on_error, retries=retries, timeout=timeout,
+                      asynchronous=asynchronous, progress=progress)
+
+
+def _start(optimizer, evaluator, constraints, budget, termination, callback, checkpointer,
+           resume, settings, *, workers, backend, client, on_error, retries, timeout,
+           asynchronous, progress):
+    """The rest of :func:`run`, with the checkpoint's lock held."""
     state = _resume(optimizer, resume, checkpointer, budget, settings)
     if state is None and optimizer.batch_size > budget:
         raise ValueError(

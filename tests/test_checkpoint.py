@@ -257,3 +257,36 @@ def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_
     assert killed >= 1  # at least one kill landed mid-run
     expected = kill_job.record(kill_job.solve(method, kill_job.sphere))
     assert json.loads(out.read_text()) == expected
+
+
+def test_two_runs_on_one_checkpoint_path_and_a_resume_with_another_seed_are_refused(tmp_path):
+    path = tmp_path / "array-job.ckpt"
+    kw = dict(method="de", budget=200, vectorized=True, pop_size=10, checkpoint=path,
+              resume=True)
+    first = metaopt.minimize(sphere, BOUNDS, rng=1, **kw)
+    # the array-job idiom: another seed on the same path must not return seed 1's result
+    with pytest.raises(CheckpointError, match="rng: saved 'seed 1', given 'seed 2'"):
+        metaopt.minimize(sphere, BOUNDS, rng=2, **kw)
+    again = metaopt.minimize(sphere, BOUNDS, rng=1, **kw)
+    np.testing.assert_array_equal(again.x, first.x)
+
+    def inner(X):  # a second run on the same path while the first is running
+        if not hasattr(inner, "tried"):
+            inner.tried = True
+            with pytest.raises(CheckpointError, match="being written by process"):
+                metaopt.minimize(sphere, BOUNDS, rng=1, **kw)
+        return sphere(X)
+
+    metaopt.minimize(inner, BOUNDS, method="de", budget=60, rng=1, vectorized=True,
+                     pop_size=10, checkpoint=path, resume=False, checkpoint_every=1)
+    assert inner.tried and not (tmp_path / "array-job.ckpt.lock").exists()
+
+
+def test_resume_refuses_other_constraints_or_direction(tmp_path):
+    path = tmp_path / "run.ckpt"
+    kw = dict(method="de", budget=200, rng=0, vectorized=True, pop_size=10, checkpoint=path)
+    metaopt.minimize(sphere, BOUNDS, **kw)
+    with pytest.raises(CheckpointError, match="constraints: saved None"):
+        metaopt.minimize(sphere, BOUNDS, resume=path, constraints=lambda X: X[:, 0], **kw)
+    with pytest.raises(CheckpointError, match="maximize: saved False, given True"):
+        metaopt.minimize(lambda X: -sphere(X), BOUNDS, resume=path, maximize=True, **kw)
