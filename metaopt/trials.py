@@ -8,6 +8,9 @@ from .state import Array, Int, StateError, check_fields
 
 __all__ = ["Trials", "DEFAULT_VALUES", "default_rows"]
 
+#: The trials table's own columns; variables of these names are exported as params_<name>.
+RESERVED = ("number", "batch", "time", "value", "failed", "violation")
+
 #: How many numbers (rows x (dim + 4)) the table keeps unless told otherwise.
 DEFAULT_VALUES = 10_000_000
 
@@ -137,10 +140,14 @@ class Trials:
         return out
 
     def to_dict(self):
-        """Columns as a dict of arrays: number, batch, time, value, failed, then variables."""
+        """Columns as a dict of arrays: number, batch, time, value, failed, violation, then
+        the variables; a variable named like one of those six columns gets the column
+        ``params_<name>`` (as Optuna names its parameter columns) instead of replacing it."""
         table = {"number": np.arange(1, self._n + 1), "batch": self.batch, "time": self.time,
                  "value": self.value, "failed": self.failed, "violation": self.violation}
-        table.update(self.columns())
+        for name, column in self.columns().items():
+            table[f"params_{name}" if name in RESERVED or name.split("[")[0] in RESERVED
+                  else name] = column
         return table
 
     def to_pandas(self):

@@ -114,3 +114,14 @@ def test_the_steady_state_mode_records_every_evaluation_too():
                            workers=2, backend="threads")
     assert len(res.trials) == res.nfev == 300
     assert res.trials.value.min() == res.fun and res.fun == np.sum(res.x ** 2)
+
+
+def test_variables_named_like_a_column_do_not_replace_it():
+    space = Space({"time": Real(0, 1), "value": Real(0, 1), "lr": Real(0, 1)})
+    res = metaopt.minimize(lambda X: X[:, 0].astype(float) + X[:, 1].astype(float), space,
+                           method="random", budget=20, pop_size=5, rng=0, vectorized=True)
+    table = res.trials.to_dict()
+    np.testing.assert_array_equal(table["value"], res.trials.value)  # the objective's values
+    assert (np.diff(table["time"]) >= 0).all()  # the clock, not the variable
+    np.testing.assert_allclose(table["value"], table["params_time"] + table["params_value"])
+    assert "lr" in table and "params_lr" not in table
