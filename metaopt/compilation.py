@@ -1,55 +1,54 @@
-"""A word before Numba compiles: the first run of a method compiles its kernels (seconds),
-and later runs load them from Numba's on-disk cache."""
+"""A word when Numba compiles: the first run of a method compiles its kernels (seconds), and
+later runs load them from Numba's on-disk cache.
 
-import os
+The notice comes from Numba's event API (``numba.core.event``, "numba:compile", broadcast when
+a dispatcher starts compiling and not when it loads a cached version): it is printed the
+first time one of metaopt's kernels really compiles during a method's run, whichever of the
+method's kernels that is.
+"""
+
 import sys
-import types
 
-__all__ = ["kernels_of", "needs_compiling", "announce_compilation"]
+__all__ = ["announce_compilation"]
 
-_announced = set()
-
-
-def kernels_of(optimizer):
-    """The Numba dispatchers the optimizer's class (and its genome) can call: those of the
-    ``metaopt.kernels`` modules its modules import."""
-    modules = {type(optimizer).__module__, getattr(type(getattr(optimizer, "genome", None)),
-                                                   "__module__", None)}
-    for klass in type(optimizer).__mro__:
-        modules.add(klass.__module__)
-    found = []
-    for name in filter(None, modules):
-        module = sys.modules.get(name)
-        for value in vars(module).values() if module is not None else ():
-            if isinstance(value, types.ModuleType) and value.__name__.startswith(
-                    "metaopt.kernels"):
-                found.extend(v for v in vars(value).values() if hasattr(v, "_cache")
-                             and hasattr(v, "signatures"))
-    return found
+_listener = None
 
 
-def needs_compiling(dispatcher):
-    """True when a kernel is neither compiled in this process nor in Numba's disk cache."""
-    if dispatcher.signatures:
-        return False
-    try:
-        return not os.path.exists(dispatcher._cache._cache_file._index_path)
-    except AttributeError:  # another Numba's internals: say nothing rather than guess
-        return False
+def _make_listener():
+    from numba.core import event
+
+    class CompileNotice(event.Listener):
+        """Prints one line per method, the first time a metaopt kernel compiles in its run."""
+
+        def __init__(self):
+            self.method, self.stream, self.announced = None, None, set()
+
+        def on_start(self, ev):
+            dispatcher = (ev.data or {}).get("dispatcher")
+            module = getattr(getattr(dispatcher, "py_func", None), "__module__", "") or ""
+            if not module.startswith("metaopt.kernels") or self.method is None \
+                    or self.method in self.announced:
+                return
+            self.announced.add(self.method)
+            print(f"metaopt: compiling the Numba kernels of {self.method} once (cached for "
+                  f"later runs; this can take a few seconds)", file=self.stream or sys.stderr,
+                  flush=True)
+
+        def on_end(self, ev):
+            pass
+
+    listener = CompileNotice()
+    event.register("numba:compile", listener)
+    return listener
 
 
 def announce_compilation(optimizer, stream=None):
-    """Print one line (once per method and process) when the method's kernels will be
-    compiled on this first run; nothing when they are cached."""
-    name = type(optimizer).__name__
-    if name in _announced:
-        return False
-    _announced.add(name)
-    # A method calls only some of the kernels its modules hold (those of its variable kinds):
-    # the notice is for a method's first run, when none of them is compiled or cached.
-    kernels = kernels_of(optimizer)
-    if not kernels or not all(needs_compiling(kernel) for kernel in kernels):
-        return False
-    print(f"metaopt: compiling the Numba kernels of {name} once (cached for later runs; "
-          f"this can take a few seconds)", file=stream or sys.stderr, flush=True)
-    return True
+    """Say (on ``stream``, default stderr) when the kernels of ``optimizer``'s method compile
+    during the run that starts now; nothing when they load from the cache."""
+    global _listener
+    if _listener is None:
+        try:
+            _listener = _make_listener()
+        except (ImportError, AttributeError):  # a Numba without the event API: say nothing
+            return
+    _listener.method, _listener.stream = type(optimizer).__name__, stream

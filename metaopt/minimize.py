@@ -121,7 +121,9 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         raise TypeError(f"fun must be callable, got fun={fun!r}")
     if not isinstance(maximize, (bool, np.bool_)):
         raise TypeError(f"maximize must be a bool, got maximize={maximize!r}")
-    if not isinstance(args, tuple):
+    if isinstance(args, list):
+        args = tuple(args)  # as scipy's differential_evolution unpacks it
+    elif not isinstance(args, tuple):
         args = (args,)  # scipy accepts a single extra argument too
     if budget is None:
         budget = 10000 * space.dim
@@ -159,6 +161,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     if max_trials is not None:
         opt.trials.max_rows = check_int("max_trials", max_trials, minimum=0)
     objective = WithArgs(fun, args) if args else fun
+    given_target = target
     if maximize:
         objective = Negated(objective)
         if isinstance(target, (int, float, np.integer, np.floating)) \
@@ -174,7 +177,12 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
               constraints=constraints, equality_tol=equality_tol)
     if auto:
         res.method = described  # the method run (the Result names it), and why
-    return flip_result(res) if maximize else res
+    if not maximize:
+        return res
+    if target is not None:  # the message in the user's terms: the maximized target
+        res.message = res.message.replace(f"target value {target:g} reached",
+                                          f"target value {given_target:g} reached")
+    return flip_result(res)
 
 
 minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(

@@ -56,7 +56,7 @@ def _neural(name, rng):
 
         from .neural import TASKS, CartPoleFitness
     except ImportError as exc:
-        raise SystemExit(f"{name} needs the torch extra: pip install 'metaopt[torch]' ({exc})")
+        raise SystemExit(f"{name} needs the torch extra: pip install 'metaopt-engine[torch]' ({exc})")
     import torch
     from torch import nn
 

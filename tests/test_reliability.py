@@ -460,3 +460,23 @@ def test_asynchronous_runs_survive_a_dying_worker():
     res = metaopt.minimize(_exits_rarely, BOUNDS, method="de", budget=60, rng=0,
                            pop_size=16, workers=2, asynchronous=True, on_error="inf")
     assert res.nfev == 60 and res.nfail > 0 and np.isfinite(res.fun)
+
+
+def test_silent_slips_now_say_what_they_do():
+    # CMA-ES with a step size below the resolution of doubles would restart on one point
+    with pytest.raises(ValueError, match="sigma0=1e-30 .* no step would move the mean"):
+        metaopt.minimize(sphere, BOUNDS, method="cmaes", sigma0=1e-30, budget=200,
+                         vectorized=True)
+    # a maximized run's message speaks of the user's target, not its negation
+    res = metaopt.minimize(lambda X: -np.sum(X ** 2, axis=1), BOUNDS, method="de", budget=400,
+                           rng=0, vectorized=True, maximize=True, target=-0.5)
+    assert "target value -0.5 reached" in res.message and res.fun >= -0.5
+    # args as a list is unpacked, as scipy's differential_evolution does
+    seen = []
+
+    def f(x, a, b):
+        seen.append((a, b))
+        return float(np.sum((x - a) ** 2)) * b
+
+    metaopt.minimize(f, BOUNDS, method="de", budget=30, rng=0, pop_size=10, args=[0.5, 2.0])
+    assert seen[0] == (0.5, 2.0)

@@ -185,7 +185,7 @@ def test_metaopt_imports_without_torch_and_the_bridge_says_how_to_install():
             "try:\n    import metaopt.torch\nexcept ImportError as e:\n    print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert "pip install 'metaopt[torch]'" in out.stdout
+    assert "pip install 'metaopt-engine[torch]'" in out.stdout
 
 
 def test_torch_loss_modules_and_callables_work_as_in_a_training_loop():
@@ -222,3 +222,20 @@ def test_init_parameters_matches_torch_init_and_leaves_the_global_generator_alon
     with torch.no_grad():
         assert float(net[0].weight.abs().max()) <= bound
         assert float(net[0].bias.abs().max()) <= bound
+
+
+def test_mse_with_one_output_takes_targets_of_shape_n():
+    import warnings
+
+    torch.manual_seed(4)
+    module = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    rng = np.random.default_rng(5)
+    inputs, targets = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    column = NetworkFitness(module, "mse", (inputs, targets[:, None]))
+    X = column.initial_population(4, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch warns when (n,) broadcasts against (n, 1)
+        flat = NetworkFitness(module, "mse", (inputs, targets))(X)
+    np.testing.assert_allclose(flat, column(X), rtol=1e-6)
+    with pytest.raises(ValueError, match="mse: targets of shape"):
+        NetworkFitness(module, "mse", (inputs, rng.standard_normal((20, 2))))(X)

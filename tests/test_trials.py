@@ -106,6 +106,16 @@ def test_a_first_run_says_that_it_compiles_and_a_cached_one_does_not(tmp_path):
     assert first.returncode == again.returncode == 0, first.stderr
     line = "metaopt: compiling the Numba kernels of GA once"
     assert first.stderr.count(line) == 1 and line not in again.stderr
+    # a method some of whose kernels are already compiled still says so for the others
+    # (ILS on a tour compiled for seconds with no word when the notice needed all of them)
+    tour = ("import numpy as np, metaopt\n"
+            "from problems.tsp import load_tsplib\n"
+            "p = load_tsplib('berlin52')\n"
+            "metaopt.minimize(p, metaopt.Permutation(p.n), method='ils', budget=50, rng=0)\n")
+    ils = subprocess.run([sys.executable, "-c", tour], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert ils.returncode == 0, ils.stderr
+    assert "metaopt: compiling the Numba kernels of ILS once" in ils.stderr
 
 
 def test_the_steady_state_mode_records_every_evaluation_too():

@@ -18,6 +18,9 @@ __all__ = ["CMAES", "DIAGONAL_ABOVE"]
 #: rotated ellipsoid and ties on Rosenbrock and Rastrigin, at 5-50x the time).
 DIAGONAL_ABOVE = 200
 RESTARTS = (None, "ipop", "bipop")
+#: The smallest sigma0 (a fraction of each range): 0.2 sigma0 must move a mean of order 1,
+#: whose doubles are 1.1e-16 apart.
+SIGMA0_MIN = 1e-14
 SAMPLINGS = ("orthogonal", "gaussian")
 STOP_REASONS = {K.TOLX: "tolx", K.NOEFFECTAXIS: "noeffectaxis", K.NOEFFECTCOORD: "noeffectcoord",
                 K.CONDITIONCOV: "conditioncov"}
@@ -89,6 +92,10 @@ class CMAES(Optimizer):
         self.default_lam = check_int("pop_size", default_popsize(n) if pop_size is None
                                      else pop_size, minimum=2)
         self.sigma0 = check_real("sigma0", sigma0, 0.0, low_open=True)
+        if self.sigma0 < SIGMA0_MIN:  # steps below the doubles' resolution leave the mean
+            raise ValueError(f"sigma0={sigma0!r} is a fraction of each variable's range below "
+                             f"{SIGMA0_MIN:g}: no step would move the mean (every run would "
+                             f"stop at once on NoEffectCoord); give a larger sigma0")
         self.restarts = check_choice("restarts", restarts, RESTARTS) if restarts is not None \
             else None
         if not (isinstance(diagonal, bool) or (isinstance(diagonal, str) and diagonal == "auto")):

@@ -1,7 +1,7 @@
 """The PyTorch bridge: flat and stacked network parameters, whole-population evaluation
 (here), and training a population of networks at once (:mod:`metaopt.torch.training`).
 
-Needs PyTorch (``pip install "metaopt[torch]"``); the rest of metaopt does not.
+Needs PyTorch (``pip install "metaopt-engine[torch]"``); the rest of metaopt does not.
 """
 
 import sys
@@ -10,7 +10,7 @@ try:
     import torch  # noqa: F401  (fail early, with the install hint)
 except ImportError as exc:  # pragma: no cover - exercised in an environment without torch
     raise ImportError(
-        "metaopt.torch needs PyTorch, which is not installed: pip install 'metaopt[torch]' "
+        "metaopt.torch needs PyTorch, which is not installed: pip install 'metaopt-engine[torch]' "
         "(or pip install torch)"
     ) from exc
 

@@ -12,6 +12,12 @@ def _cross_entropy(out, y):
 
 
 def _mse(out, y):
+    if y.shape != out.shape[1:]:
+        if y.ndim == 1 and out.ndim == 3 and out.shape[2] == 1:  # (B,) targets, one output
+            y = y[:, None]
+        else:
+            raise ValueError(f"mse: targets of shape {tuple(y.shape)} do not match outputs of "
+                             f"shape {tuple(out.shape[1:])} per member")
     return ((out - y) ** 2).reshape(out.shape[0], out.shape[1], -1).mean(dim=-1)
 
 
