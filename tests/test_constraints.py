@@ -311,3 +311,34 @@ def test_constraint_outputs_outside_the_contract_follow_the_failure_policy():
     sparse = metaopt.minimize(sphere, bounds, method="de", budget=600, rng=0,
                               constraints=LinearConstraint(csr_matrix([[1.0, 1.0]]), 1, 2))
     assert sparse.success and 1 - 1e-9 <= sparse.x.sum() <= 2 + 1e-9
+
+
+def test_sa_under_an_inactive_constraint_anneals_on_the_objective():
+    """T0 used to be calibrated on feasibility ranks (7e99 after one infeasible proposal),
+    which made SA a random walk under any constraint."""
+    def f(X):
+        return np.sum((X - 0.5) ** 2, axis=1)
+
+    plain = metaopt.minimize(f, [(-5, 5)] * 4, method="sa", budget=20000, rng=0,
+                             vectorized=True)
+    constrained = metaopt.minimize(f, [(-5, 5)] * 4, method="sa", budget=20000, rng=0,
+                                   vectorized=True, constraints=lambda X: X[:, 0] - 3.0)
+    assert constrained.success and constrained.maxcv == 0
+    assert constrained.fun < 1e-4 and plain.fun < 1e-4
+
+
+def test_adaptive_de_weights_successes_by_the_quantity_that_decided_them():
+    opt = metaopt.SHADE([(-1, 1)] * 2, pop_size=4, rng=0)
+    X = opt.ask()
+    cv0 = np.array([0.0, 0.0, 2.0, 3.0])
+    opt.tell(X, np.array([1.0, 5.0, 0.5, 0.2]), cv0)
+    np.testing.assert_array_equal(opt.pop_raw, [[1.0, 5.0, 0.5, 0.2], cv0])
+    raw, cv = np.array([0.9, 4.0, 7.0, 0.1]), np.array([0.0, 0.0, 0.0, 1.0])
+    ranked = deb_value(raw, cv)
+    opt._told = (raw, cv)
+    better = ranked < opt.fit
+    delta = opt._improvements(opt.fit.copy(), ranked, better)
+    # feasible-feasible by objective (0.1, 1.0), infeasible-to-feasible by violation (2.0),
+    # infeasible-infeasible by violation (2.0): not 1e200-sized rank differences
+    np.testing.assert_allclose(delta, [0.1, 1.0, 2.0, 2.0])
+    np.testing.assert_array_equal(opt.pop_raw, [raw, cv])

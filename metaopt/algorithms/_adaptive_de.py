@@ -54,11 +54,13 @@ class AdaptiveDE(PopulationOptimizer):
         self.archive = Archive(int(self.archive_rate * self.pop_size), self.dim,
                                overflow=self.archive_overflow)
         self._F = self._CR = None
+        self.pop_raw = None  # constrained runs: each member's (objective, total violation)
 
     STATE = {
         "pop": Array(float, "n", "dim", optional=True, points=True),  # L-SHADE shrinks it
         "fit": Array(float, "n", optional=True),
         "archive": Nested(),
+        "pop_raw": Array(float, 2, "n", optional=True),
         "memory_F": Array(float, "memory_size", low=0.0, high=1.0),
         "memory_CR": Array(float, "memory_size", low=-1.0, high=1.0),
         # the last ask's parameters, one per trial (the population may have shrunk since)
@@ -72,6 +74,8 @@ class AdaptiveDE(PopulationOptimizer):
                    f"{self.pop_size}]"
         if (self._F is None) != (self._CR is None):
             return "_F and _CR must both be None or both arrays"
+        if self.pop_raw is not None and (self.pop is None or self.pop_raw[1].min() < 0):
+            return "pop_raw needs a population and violations >= 0"
         if self._pending is not None and self.pop is not None and (
                 self._F is None or self._F.shape[0] != self._pending.shape[0]):
             return "the pending trials need their F and CR (_F, _CR) of the same length"
@@ -80,6 +84,22 @@ class AdaptiveDE(PopulationOptimizer):
     def min_members(self):
         """The fewest members the population can have."""
         return self.pop_size
+
+    def _improvements(self, parent_fit, f, better):
+        """The success weights' improvements ``|df|`` of the trials that won. Under
+        constraints, in the quantity that decided each comparison: the objective between
+        feasible points, the violation otherwise (a ranked difference would let one
+        infeasible-to-feasible step outweigh every other success)."""
+        if self.pop_raw is None or self._told is None:
+            return parent_fit[better] - f[better]
+        k = f.shape[0]
+        raw, cv = self._told
+        old_raw, old_cv = self.pop_raw[0, :k], self.pop_raw[1, :k]
+        with np.errstate(invalid="ignore"):
+            delta = np.where((cv == 0) & (old_cv == 0), old_raw - raw, old_cv - cv)
+        replaced = f <= parent_fit if self.keep_ties else better
+        self.pop_raw[:, :k][:, replaced] = np.stack([raw, cv])[:, replaced]
+        return delta[better]
 
     def _pbest_counts(self, n, u):
         """How many of the best each individual's p-best is drawn from (int or (n,) array)."""
@@ -106,11 +126,15 @@ class AdaptiveDE(PopulationOptimizer):
         return K.de_offspring(src, u[:, :d + 3], np.array([n, src.shape[0]], np.int64), guide,
                               F, CR, K.CURRENT_TO_PBEST1, False, K.MIDPOINT)
 
+    def _after_init(self):
+        if self._told is not None:  # constrained: each member's objective and violation
+            self.pop_raw = np.stack(self._told).astype(float)
+
     def _tell_offspring(self, U, f):
         k = f.shape[0]
         parent_fit = self.fit[:k]
         better = f < parent_fit
-        delta = parent_fit[better] - f[better]
+        delta = self._improvements(parent_fit, f, better)
         self.archive.add(self.pop[:k][better], self.rng)
         K.greedy_selection(self.pop, self.fit, U, f, self.keep_ties)
         if better.any():

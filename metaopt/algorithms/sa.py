@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
+from ..constraints import INFEASIBLE
 from ..kernels import annealing as KA
 from ..state import Array, Float, Int
 from .base import Optimizer, population_problem
@@ -98,6 +99,7 @@ class SA(Optimizer):
         self.accepts_repairs = not tours  # annealed tours live in the chains
         self.chains = None
         self.chain_f = None
+        self.chain_raw = None  # constrained runs: each chain's (objective, total violation)
         self.T = None
         self.k = 0
         self._since_best = 0
@@ -108,6 +110,7 @@ class SA(Optimizer):
     STATE = {
         "chains": Array(float, "pop_size", "dim", optional=True, points=True),
         "chain_f": Array(float, "pop_size", optional=True),
+        "chain_raw": Array(float, 2, "pop_size", optional=True),
         "T": Float(0.0, optional=True),
         "T0": Float(0.0, optional=True),
         "k": Int(0),
@@ -157,6 +160,8 @@ class SA(Optimizer):
     def _tell(self, X, f):
         if self.chains is None:
             self.chains, self.chain_f = X.copy(), f.copy()
+            if self._told is not None:
+                self.chain_raw = np.stack(self._told).astype(float)
             if isinstance(self.genome, Tours):
                 self._set_T0_from_tours()
             return
@@ -165,10 +170,20 @@ class SA(Optimizer):
             self._after_step(f)
             return
         k = len(f)
-        if self.T is None:
-            with np.errstate(invalid="ignore"):  # inf - inf where both failed: not uphill
-                self._set_T0(f - self.chain_f[:k])
-        accept = KA.metropolis(self.chain_f[:k], f, self.T, self.rng.random(k))
+        u = self.rng.random(k)
+        if self._told is None or self.chain_raw is None:
+            if self.T is None:
+                self._set_T0(f, self.chain_f[:k])
+            accept = KA.metropolis(self.chain_f[:k], f, self.T, u)
+        else:  # constrained: Metropolis on the objective between feasible points, else Deb
+            raw, cv = self._told
+            old_raw, old_cv = self.chain_raw[0, :k], self.chain_raw[1, :k]
+            if self.T is None:
+                self._set_T0(raw, old_raw)
+            both_feasible = (cv == 0) & (old_cv == 0)
+            accept = np.where(both_feasible, KA.metropolis(old_raw, raw, self.T, u),
+                              f <= self.chain_f[:k])
+            self.chain_raw[:, :k][:, accept] = np.stack([raw, cv])[:, accept]
         self.chains[:k][accept] = X[accept]
         self.chain_f[:k][accept] = f[accept]
         if isinstance(self.genome, UnitCube):
@@ -186,9 +201,16 @@ class SA(Optimizer):
             if self.restart and self._best_u is not None:
                 self.chains[:] = self._best_u
                 self.chain_f[:] = self.best_fun
+                if self.chain_raw is not None:  # the best's objective and total violation
+                    self.chain_raw[0] = self.best_value
+                    self.chain_raw[1] = 0.0 if self.best_fun < INFEASIBLE \
+                        else self.best_fun / INFEASIBLE - 1.0
 
-    def _set_T0(self, deltas):
+    def _set_T0(self, proposed, current):
+        """T0 from the first step's uphill moves: 80% of them accepted (on average)."""
         if self.T0 is None:
+            with np.errstate(invalid="ignore"):  # inf - inf where both failed: not uphill
+                deltas = proposed - current
             uphill = deltas[np.isfinite(deltas) & (deltas > 0)]
             self.T0 = float(-uphill.mean() / math.log(0.8)) if uphill.size else 1.0
         self.T = self.T0

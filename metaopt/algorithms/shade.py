@@ -133,4 +133,6 @@ class LSHADE(SHADE):
         keep = np.sort(worst_first[n - planned:])
         self.pop = np.ascontiguousarray(self.pop[keep])
         self.fit = self.fit[keep]
+        if self.pop_raw is not None:
+            self.pop_raw = self.pop_raw[:, keep]
         self.archive.shrink(int(planned * self.archive_rate))
