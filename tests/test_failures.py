@@ -240,3 +240,37 @@ def test_hang_under_retry_is_tried_again_then_counted():
     res = metaopt.minimize(hangs_in_corner, BOUNDS, method="de", budget=20, rng=0, pop_size=10,
                            workers=2, timeout=0.5, on_error="retry", retries=1)
     assert res.nfev == 20 and res.nfail > 0 and res.x[0] <= 3.5
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_keeps_the_finished_evaluations_of_the_batch_with_any_worker_count(tmp_path,
+                                                                                  workers):
+    import _thread
+    import threading
+
+    from metaopt.checkpoint import load_checkpoint
+
+    calls = []
+    lock = threading.Lock()
+
+    def f(x):
+        with lock:
+            calls.append(1)
+            n = len(calls)
+        if n == 40 + 30:  # in the second batch of 40, after 29 of its evaluations
+            _thread.interrupt_main()
+            import time
+            time.sleep(0.5)
+        return float(np.sum((x - 0.3) ** 2))
+
+    path = tmp_path / "run.ckpt"
+    kw = dict(method="de", pop_size=40, budget=200, rng=0, workers=workers,
+              backend="threads", checkpoint=path, checkpoint_every=1)
+    with pytest.raises(KeyboardInterrupt):
+        metaopt.minimize(f, [(-1.0, 1.0)] * 3, **kw)
+    pending = load_checkpoint(path)["pending"]
+    assert pending is not None and pending["done"].sum() >= 20  # most of the batch is kept
+    spent = len(calls)
+    resumed = metaopt.minimize(f, [(-1.0, 1.0)] * 3, resume=path, **kw)
+    assert resumed.nfev == 200
+    assert len(calls) - spent == 200 - 40 - pending["done"].sum()  # none evaluated twice

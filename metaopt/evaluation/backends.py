@@ -14,10 +14,10 @@ __all__ = ["InProcess", "Processes", "Threads", "Dask", "UserMap", "UserExecutor
 
 
 class _ExecutorBackend:
+    """A backend over a concurrent.futures executor."""
+
     #: Whether ``restart()`` gives a working pool again after a worker died.
     restartable = True
-
-    """A backend over a concurrent.futures executor."""
 
     def __init__(self, workers):
         self.workers = workers
@@ -40,8 +40,16 @@ class _ExecutorBackend:
         return self.executor().submit(fn, *args)
 
     def map(self, fn, arg_lists):
+        """Each task's outcome, in order. On Ctrl-C the outcomes of the tasks that had
+        finished go with the KeyboardInterrupt as ``.outcomes`` (None for the others), so
+        that no finished evaluation is lost."""
         futures = [self.submit(fn, *args) for args in arg_lists]
-        return [_outcome(future) for future in futures]
+        try:
+            return [_outcome(future) for future in futures]
+        except KeyboardInterrupt as interrupt:
+            interrupt.outcomes = [_outcome(f) if f.done() and not f.cancelled() else None
+                                  for f in futures]
+            raise
 
     def restart(self):
         self.close()

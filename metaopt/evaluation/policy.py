@@ -208,8 +208,17 @@ class BatchEvaluator:
         else:
             edges = np.linspace(0, n, n_chunks + 1).astype(int)
             chunks = [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
-        outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], isolate)
-                                                    for a, b in chunks])
+        try:
+            outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], isolate)
+                                                        for a, b in chunks])
+        except KeyboardInterrupt as interrupt:  # keep the chunks that had finished
+            finished = np.full(n, np.nan)
+            for (a, b), outcome in zip(chunks, getattr(interrupt, "outcomes", None) or ()):
+                if isinstance(outcome, tuple):
+                    finished[a:b] = outcome[0]
+            if getattr(interrupt, "values", None) is None or len(interrupt.values) != n:
+                interrupt.values = finished
+            raise
         values = np.full(n, np.nan)
         failures = []
         crashed = []
