@@ -12,6 +12,7 @@ from ._checks import check_int, check_real
 from .checkpoint import CheckpointError, check_checkpoint_path, load_checkpoint, \
     save_checkpoint
 from .state import Array, Float, Int, StateError, check_fields
+from .trials_file import TrialsFile
 
 __all__ = ["Checkpointer", "RunState", "resume_optimizer", "run_settings", "save_failed_batch",
            "save_interrupted", "settings_of"]
@@ -43,6 +44,7 @@ class Checkpointer:
         if self.every is None and self.interval is None:
             self.interval = 60.0
         self.last = None
+        self.trials_file = TrialsFile(self.path)
 
     @contextlib.contextmanager
     def lock(self):
@@ -97,19 +99,20 @@ class Checkpointer:
 
     def save(self, opt, run_state, pending=None, strict=False):
         """Write the run; with ``strict`` a failed save raises, else it warns."""
-        state = {
-            "optimizer": opt.state_dict(),
-            "pending": pending,
-            **run_state.state_dict(),
-        }
         try:
+            optimizer = opt.state_dict(exclude=("trials",))
+            # the trials table grows with every evaluation: only its new rows are written
+            optimizer["attributes"]["trials"] = {"file": self.trials_file.write(opt.trials)}
+            state = {"optimizer": optimizer, "pending": pending, **run_state.state_dict()}
             save_checkpoint(self.path, state)
         except OSError as exc:
+            self.trials_file.abandon()
             if strict:
                 raise
             warnings.warn(f"could not save the checkpoint {self.path!r} ({exc}); the run goes "
                           f"on and the previous checkpoint is kept", RuntimeWarning, stacklevel=3)
             return False
+        self.trials_file.committed()
         self.last = time.monotonic()
         return True
 
@@ -171,6 +174,11 @@ def resume_optimizer(path, opt, settings=None):
     try:
         _check_engine_state(state)
         opt.check_same_kind(state["optimizer"])
+        trials = state["optimizer"]["attributes"].get("trials")
+        if isinstance(trials, dict) and set(trials) == {"file"}:  # kept beside the checkpoint
+            state["trials_record"] = trials["file"]
+            state["optimizer"]["attributes"]["trials"] = TrialsFile.read(path, trials["file"],
+                                                                         opt.space.dim)
         if settings is not None:
             _check_settings(state["settings"], settings)
         opt.load_state_dict(state["optimizer"])
@@ -287,7 +295,11 @@ def _save_or_temporary(opt, run_state, checkpointer, pending):
         checkpointer.save(opt, run_state, pending, strict=True)
     except Exception as exc:  # noqa: BLE001 - reported with the original error
         if made is not None:
-            os.unlink(made)
+            for leftover in (made, checkpointer.trials_file.path):
+                try:
+                    os.unlink(leftover)
+                except OSError:
+                    pass
         return exc
     return checkpointer.path
 

@@ -228,6 +228,10 @@ def _resume(optimizer, resume, checkpointer, budget, settings):
     if resume is None or resume is False:
         return None
     state = resume_optimizer(resume, optimizer, settings)
+    record = state.pop("trials_record", None)
+    if record is not None and checkpointer is not None \
+            and os.path.abspath(checkpointer.path) == os.path.abspath(os.fspath(resume)):
+        checkpointer.trials_file.continue_from(record)  # later saves append to it
     optimizer.budget = budget  # this call's budget wins: a larger one continues the run
     return state
 

@@ -169,6 +169,10 @@ class Trials:
         return f"Trials({self._n} rows{dropped})"
 
     # -- saving ----------------------------------------------------------------------------
+    def raw_rows(self):
+        """The table's points and scalar columns as stored (views, not copies)."""
+        return self._x[: self._n], self._scalars[: self._n]
+
     def state_dict(self):
         return {"x": self.x, "scalars": self._scalars[: self._n].copy(),
                 "dropped": self.dropped, "max_rows": self.max_rows}

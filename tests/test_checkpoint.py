@@ -55,7 +55,10 @@ def test_checkpoints_are_written_periodically_and_atomically(tmp_path):
                      pop_size=10, checkpoint=path, checkpoint_every=3, callback=watch)
     assert seen == list(range(3, 30, 3))  # every 3 generations, before the callback sees it
     assert load_checkpoint(path)["optimizer"]["attributes"]["nit"] == 30  # and when the run ends
-    assert [p.name for p in tmp_path.iterdir()] == ["run.ckpt"]  # no temporary file left
+    # no temporary file left: the checkpoint and its trials file
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and names[0] == "run.ckpt" and names[1].startswith("run.ckpt.") \
+        and names[1].endswith(".trials")
 
 
 def test_run_killed_with_sigkill_resumes_to_the_same_result(tmp_path):
@@ -290,3 +293,35 @@ def test_resume_refuses_other_constraints_or_direction(tmp_path):
         metaopt.minimize(sphere, BOUNDS, resume=path, constraints=lambda X: X[:, 0], **kw)
     with pytest.raises(CheckpointError, match="maximize: saved False, given True"):
         metaopt.minimize(lambda X: -sphere(X), BOUNDS, resume=path, maximize=True, **kw)
+
+
+def test_a_save_writes_only_the_evaluations_told_since_the_last_one(tmp_path, monkeypatch):
+    """The trials table lives beside the checkpoint and is appended to: the checkpoint itself
+    stays small however long the run, and each save writes the new rows only."""
+    from metaopt import trials_file
+
+    written = []
+    real_write = trials_file.TrialsFile.write
+
+    def counting(self, trials):
+        record = real_write(self, trials)
+        written.append(record["rows"] - self.rows)
+        return record
+
+    monkeypatch.setattr(trials_file.TrialsFile, "write", counting)
+    path = tmp_path / "run.ckpt"
+    sizes = []
+
+    def callback(intermediate_result):
+        sizes.append(path.stat().st_size)
+
+    metaopt.minimize(sphere, BOUNDS, method="de", budget=4000, rng=0, vectorized=True,
+                     pop_size=20, checkpoint=path, checkpoint_every=1, callback=callback)
+    assert set(written) == {20}  # every save: one generation's rows
+    # the checkpoint grows by the history's row (4 numbers) a generation, not by the table's
+    # 20 rows of 8 numbers
+    per_generation = (sizes[-1] - sizes[10]) / (len(sizes) - 11)
+    assert per_generation < 4 * 8 * 2
+    resumed = metaopt.minimize(sphere, BOUNDS, method="de", budget=4000, rng=0,
+                               vectorized=True, pop_size=20, resume=path)
+    assert len(resumed.trials) == 4000

@@ -168,7 +168,11 @@ def test_a_failed_save_warns_keeps_the_previous_checkpoint_and_leaves_no_tempora
                                pop_size=10, checkpoint=path)
     monkeypatch.setattr(ck.os, "replace", real_replace)
     assert res.nfev == 200 and path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["run.ckpt"]
+    names = sorted(p.name for p in tmp_path.iterdir())  # the old run's trials file, whole
+    assert len(names) == 2 and names[0] == "run.ckpt" and names[1].endswith(".trials")
+    again = metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0, vectorized=True,
+                             pop_size=10, checkpoint=path, resume=path)
+    assert again.nfev == 100 and len(again.trials) == 100  # the kept checkpoint resumes
 
 
 def test_an_unpicklable_objective_with_workers_is_refused_clearly():
@@ -243,7 +247,10 @@ def test_a_failed_run_without_checkpoint_saves_to_a_named_temporary_only(tmp_pat
     with pytest.raises(EvaluationError, match="late") as info:
         metaopt.minimize(late_failure, BOUNDS, method="de", budget=100, rng=0, pop_size=10,
                          vectorized=True)
-    assert [p.name for p in tmp_path.iterdir()] == [os.path.basename(info.value.checkpoint)]
+    saved = os.path.basename(info.value.checkpoint)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and names[0] == saved and names[1].startswith(saved + ".") \
+        and names[1].endswith(".trials")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         resumed = metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0,

@@ -278,10 +278,11 @@ class Optimizer:
             self.history.append(self.nit, self.nfev, self.best_fun, now)
 
     # -- state as plain data -----------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self, exclude=()):
         """The optimizer's evolving state (its declared ``STATE``) as plain data: numbers,
         strings, numpy arrays, and lists and dicts of them; the Generator as its bit
-        generator's state.
+        generator's state. Fields named in ``exclude`` are left out (a checkpoint writes the
+        trials table apart).
 
         Configuration (what the constructor was given and derived from it) is not included:
         :meth:`load_state_dict` on an optimizer built with the same arguments continues bit
@@ -290,7 +291,7 @@ class Optimizer:
         where = type(self).__name__
         attributes = {name: time.perf_counter() - self._t0 if name == "elapsed"
                       else to_plain(getattr(self, name), f"{where}.{name}")
-                      for name in declared_state(type(self))}
+                      for name in declared_state(type(self)) if name not in exclude}
         return {"method": where, "space": repr(self.space), "attributes": attributes}
 
     def load_state_dict(self, state):
@@ -318,7 +319,7 @@ class Optimizer:
     def check_same_kind(self, state):
         """StateError unless ``state`` is an optimizer state of this class over this space."""
         name = type(self).__name__
-        if not isinstance(state, dict) or "attributes" not in state:
+        if not isinstance(state, dict) or not isinstance(state.get("attributes"), dict):
             raise StateError(f"{name}.load_state_dict: not an optimizer state")
         if state.get("method") != name or state.get("space") != repr(self.space):
             raise StateError(f"it holds a run of {state.get('method')!s:.80} over "
