@@ -96,6 +96,12 @@ def check_checkpoint_path(path, name="checkpoint"):
         raise ValueError(f"{name}={path!r}: the folder {folder!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise ValueError(f"{name}={path!r}: the folder {folder!r} is not writable")
+    if os.path.isfile(path) and os.path.getsize(path):
+        with open(path, "rb") as handle:
+            head = handle.read(len(MAGIC))
+        if head != MAGIC:
+            raise ValueError(f"{name}={path!r} exists and is not a metaopt checkpoint; it "
+                             f"would be overwritten: give another path")
     return path
 
 

@@ -42,14 +42,22 @@ def resolve(name, dim=10, rng=0, bounds=None, vectorized=False):
     folder first) or a named workload of ``problems``."""
     if ":" in name:
         module, _, attr = name.partition(":")
+        if not module or not attr:
+            raise SystemExit(f"the objective must be module:function, got {name!r}")
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())  # as `python -m` does: the user's own folder
         try:
             fun = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:
             raise SystemExit(f"cannot load the objective {name!r}: {exc}") from None
+        if bounds and not bounds[0] < bounds[1]:
+            raise SystemExit(f"--bounds LOW HIGH needs LOW < HIGH, got {bounds[0]:g} "
+                             f"{bounds[1]:g}")
         box = [(bounds[0], bounds[1])] * dim if bounds else [(-5.0, 5.0)] * dim
         return _Objective(name, fun, box, vectorized)
+    if bounds:
+        raise SystemExit(f"--bounds sets the box of a module:function objective; {name!r} is a "
+                         f"named problem with its own box")
     from problems.registry import resolve as named
 
     try:
@@ -74,12 +82,51 @@ def _parse_options(pairs):
         key, sep, text = pair.partition("=")
         if not sep or not key.strip():
             raise SystemExit(f"--option needs KEY=VALUE, got {pair!r}")
+        flag = RUN_FLAGS.get(key.strip().replace("-", "_"))
+        if flag is not None:
+            raise SystemExit(f"--option {pair}: {key.strip()} is set by {flag}, not by --option")
         try:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):
             value = text  # a bare word is a string
         options[key.strip().replace("-", "_")] = value
     return options
+
+
+#: Settings of a run that have their own flag (and are not method options).
+RUN_FLAGS = {"budget": "--budget", "rng": "--rng", "seed": "--rng", "method": "--method",
+             "workers": "--workers", "pop_size": "--pop-size", "target": "--target",
+             "max_time": "--max-time", "checkpoint": "--checkpoint", "resume": "--resume",
+             "vectorized": "--vectorized", "progress": "--quiet", "bounds": "--bounds"}
+
+
+def _out_folder(out):
+    """The folder of ``--out``, made (and checked writable) before the run, not after it."""
+    if out is None:
+        return None
+    folder = pathlib.Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise SystemExit(f"--out {out}: a file of that name exists; --out takes a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SystemExit(f"--out {out}: cannot make the folder ({exc})") from None
+    if not os.access(folder, os.W_OK):
+        raise SystemExit(f"--out {out}: the folder is not writable")
+    return folder
+
+
+def _plot_or_say(draw, path, written):
+    """Draw a plot into ``path`` with ``draw()``; without matplotlib, say it was not drawn
+    (the other files are written all the same)."""
+    try:
+        _pyplot()
+    except ImportError:
+        print(f"not written: {path.name} (plots need matplotlib: pip install "
+              f"'metaopt-engine[plot]')")
+        return
+    draw(path)
+    written.append(path)
 
 
 def _write_history(path, result):
@@ -102,6 +149,7 @@ def cmd_run(args):
     if args.pop_size:
         options["pop_size"] = args.pop_size
     budget = args.budget or 10_000 * args.dim
+    out = _out_folder(args.out)
     print(f"metaopt {metaopt.__version__}: {args.method} on {problem.name}, "
           f"budget {budget:,} evaluations, rng {args.rng}")
     started = time.perf_counter()
@@ -125,18 +173,20 @@ def cmd_run(args):
     print(f"best x      {shown}{' ...' if x.size > 12 else ''}")
     if problem.report is not None:
         print(f"held-out    {problem.report(res.x)}")
-    if args.out:
-        out = pathlib.Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+    if out is not None:
         _write_history(out / "history.csv", res)
         res.to_json(out / "result.json", history=False)  # the history is history.csv
-        _pyplot()
-        from . import plotting
+        written = [out / "history.csv", out / "result.json"]
 
-        ax = res.plot(label=res.method.split()[0], optimum=problem.optimum,
-                      title=f"{res.method.split()[0]} on {problem.name}")
-        plotting.save(ax, out / "convergence.png")
-        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'convergence.png'}")
+        def draw(path):
+            from . import plotting
+
+            ax = res.plot(label=res.method.split()[0], optimum=problem.optimum,
+                          title=f"{res.method.split()[0]} on {problem.name}")
+            plotting.save(ax, path)
+
+        _plot_or_say(draw, out / "convergence.png", written)
+        print(f"wrote {', '.join(map(str, written))}")
     return 0
 
 
@@ -147,6 +197,7 @@ def cmd_compare(args):
         raise SystemExit(f"unknown methods {unknown}; see `metaopt list`")
     budget = args.budget or 10_000 * args.dim
     problem = resolve(args.problem, args.dim, 0, args.bounds, args.vectorized)
+    out = _out_folder(args.out)
     print(f"comparing {', '.join(methods)} on {problem.name}: {args.seeds} seeds, "
           f"{budget:,} evaluations each")
     grid = np.unique(np.linspace(1, budget, 200).astype(int))
@@ -179,9 +230,7 @@ def cmd_compare(args):
               f"{np.median(times):11.2f}s")
     if problem.optimum is not None:
         print(f"(known optimum {problem.optimum:g})")
-    if args.out:
-        out = pathlib.Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+    if out is not None:
         with open(out / "history.csv", "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["method", "nfev", "median_best", "min_best", "max_best"])
@@ -195,14 +244,17 @@ def cmd_compare(args):
             json.dump({"problem": problem.name, "budget": budget, "seeds": args.seeds,
                        "optimum": problem.optimum, "methods": summary, "runs": rows},
                       handle, indent=2)
-        _pyplot()
-        from . import plotting
+        written = [out / "history.csv", out / "result.json"]
 
-        plotting.save(plotting.compare(runs, optimum=problem.optimum,
-                                       title=f"{problem.name}: median of {args.seeds} seeds, "
-                                             f"best to worst shaded"),
-                      out / "convergence.png")
-        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'convergence.png'}")
+        def draw(path):
+            from . import plotting
+
+            plotting.save(plotting.compare(runs, optimum=problem.optimum,
+                                           title=f"{problem.name}: median of {args.seeds} "
+                                                 f"seeds, best to worst shaded"), path)
+
+        _plot_or_say(draw, out / "convergence.png", written)
+        print(f"wrote {', '.join(map(str, written))}")
     return 0
 
 
@@ -304,6 +356,35 @@ def cmd_list(args):
 DEFAULTS = argparse.ArgumentDefaultsHelpFormatter
 
 
+def positive_int(text):
+    """An argparse type: an integer >= 1 (0 does not mean "the default")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def workers_count(text):
+    value = int(text) if text.lstrip("-").isdigit() else None
+    if value is None or value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(f"a count of workers >= 1, or -1 for all cores, got "
+                                         f"{text!r}")
+    return value
+
+
+def finite_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="metaopt", description="Population-based, "
                                      "gradient-free optimization.")
@@ -316,13 +397,14 @@ def build_parser():
                                      "(a module in the current folder or importable)")
     run.add_argument("--method", default="auto", choices=["auto"] + sorted(REGISTRY),
                      help="the algorithm; auto picks from the space, dimension and budget")
-    run.add_argument("--dim", type=int, default=10, help="dimension of test functions and "
-                                                         "of module:function")
-    run.add_argument("--budget", type=int, help="evaluations (default 10000 x dim)")
+    run.add_argument("--dim", type=positive_int, default=10,
+                     help="dimension of test functions and of module:function")
+    run.add_argument("--budget", type=positive_int, help="evaluations (default 10000 x dim)")
     run.add_argument("--rng", type=int, default=0, help="the seed")
-    run.add_argument("--workers", type=int, default=1, help="parallel evaluations (-1: all "
-                                                            "cores)")
-    run.add_argument("--pop-size", type=int, help="population size (default: the method's)")
+    run.add_argument("--workers", type=workers_count, default=1,
+                     help="parallel evaluations (-1: all cores)")
+    run.add_argument("--pop-size", type=positive_int,
+                     help="population size (default: the method's)")
     run.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                      help="an algorithm option, e.g. --option strategy=best1bin "
                           "--option F=0.7 (repeatable; values read as Python literals)")
@@ -330,7 +412,7 @@ def build_parser():
     run.add_argument("--max-time", type=float, help="stop after this many seconds")
     run.add_argument("--checkpoint", help="save the run to this file as it goes")
     run.add_argument("--resume", help="continue the run saved in this file")
-    run.add_argument("--bounds", type=float, nargs=2, metavar=("LOW", "HIGH"),
+    run.add_argument("--bounds", type=finite_float, nargs=2, metavar=("LOW", "HIGH"),
                      help="the box of module:function, the same for every coordinate")
     run.add_argument("--vectorized", action="store_true",
                      help="module:function takes the whole population (n, dim) at once")
@@ -338,15 +420,20 @@ def build_parser():
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
-    cmp_ = sub.add_parser("compare", help="several methods over several seeds")
-    cmp_.add_argument("problem")
-    cmp_.add_argument("--methods", default="de,lshade,ga,sa")
-    cmp_.add_argument("--seeds", type=int, default=5)
-    cmp_.add_argument("--dim", type=int, default=10)
-    cmp_.add_argument("--budget", type=int)
-    cmp_.add_argument("--bounds", type=float, nargs=2, metavar=("LOW", "HIGH"))
-    cmp_.add_argument("--vectorized", action="store_true")
-    cmp_.add_argument("--out")
+    cmp_ = sub.add_parser("compare", help="several methods over several seeds",
+                          formatter_class=DEFAULTS)
+    cmp_.add_argument("problem", help="a named problem or module:function")
+    cmp_.add_argument("--methods", default="de,lshade,ga,sa", help="comma-separated methods")
+    cmp_.add_argument("--seeds", type=positive_int, default=5, help="runs per method (seeds "
+                                                                    "0, 1, ...)")
+    cmp_.add_argument("--dim", type=positive_int, default=10, help="dimension")
+    cmp_.add_argument("--budget", type=positive_int, help="evaluations per run (default 10000 "
+                                                          "x dim)")
+    cmp_.add_argument("--bounds", type=finite_float, nargs=2, metavar=("LOW", "HIGH"),
+                      help="the box of module:function")
+    cmp_.add_argument("--vectorized", action="store_true",
+                      help="module:function takes the whole population at once")
+    cmp_.add_argument("--out", help="folder for history.csv, result.json and the plot")
     cmp_.set_defaults(func=cmd_compare)
 
     nn_ = sub.add_parser("nn", help="gradient optimizers against gradient-free methods")
@@ -380,7 +467,10 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError) as exc:  # a bad setting, named by the library's check
+        raise SystemExit(f"metaopt {args.verb}: {exc}") from None
 
 
 if __name__ == "__main__":

@@ -138,3 +138,45 @@ def test_run_module_function_from_the_folder_holding_the_module(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "best value" in out.stdout and "method      cmaes (auto" in out.stdout
+
+
+def refused(*args):
+    out = subprocess.run([sys.executable, "-m", "metaopt", *args], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode != 0 and "Traceback" not in out.stderr, out.stderr
+    return out.stderr + out.stdout
+
+
+def test_bad_command_lines_are_refused_before_the_run(tmp_path):
+    precious = tmp_path / "important.py"
+    precious.write_text("print('mine')\n")
+    assert "not a metaopt checkpoint" in refused("run", "sphere", "--dim", "2", "--budget",
+                                                 "100", "--checkpoint", str(precious))
+    assert precious.read_text() == "print('mine')\n"
+    a_file = tmp_path / "out.txt"
+    a_file.write_text("")
+    assert "takes a folder" in refused("run", "sphere", "--dim", "2", "--budget", "100",
+                                       "--out", str(a_file))
+    assert "at least 1" in refused("run", "sphere", "--budget", "0")
+    assert "at least 1" in refused("run", "sphere", "--pop-size", "0")
+    assert "at least 1" in refused("compare", "sphere", "--seeds", "0")
+    assert "named problem" in refused("run", "sphere", "--bounds", "-1", "1")
+    assert "set by --budget" in refused("run", "sphere", "--option", "budget=5")
+    assert "module:function" in refused("run", ":obj")
+    assert "must be finite" in refused("run", "tests.golden:real", "--bounds", "nan", "inf")
+    assert "expected 2 arguments" in refused("run", "tests.golden:real", "--bounds", "-inf",
+                                             "inf")  # argparse reads -inf as a flag
+    assert "LOW < HIGH" in refused("run", "tests.golden:real", "--bounds", "2", "1")
+
+
+def test_out_without_matplotlib_writes_the_rest_and_says_what_it_could_not(tmp_path):
+    blocker = tmp_path / "no_mpl"
+    blocker.mkdir()
+    (blocker / "matplotlib.py").write_text("raise ImportError('no matplotlib here')\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(blocker)}
+    out = subprocess.run([sys.executable, "-m", "metaopt", "run", "sphere", "--dim", "2",
+                          "--budget", "200", "--quiet", "--out", str(tmp_path / "o")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "not written: convergence.png" in out.stdout
+    assert (tmp_path / "o" / "history.csv").exists() and (tmp_path / "o" / "result.json").exists()
