@@ -8,7 +8,7 @@ BASE := $(VENV)/.created
 DEMO := $(VENV)/.installed-demo
 ALL := $(VENV)/.installed
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test test-fast lint docs bench clean
 
 $(BASE):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ demo: $(DEMO)
 
 test: $(ALL)
 	$(PY) -m pytest -q
+
+# the fast lane: everything but the tests marked slow (subprocesses, long runs)
+test-fast: $(ALL)
+	$(PY) -m pytest -q -m "not slow"
+
+lint: $(ALL)
+	$(PY) -m ruff check metaopt problems tests benchmarks examples
 
 docs: $(ALL)
 	$(PY) -m sphinx -q -W --keep-going -b html docs docs/_build/html

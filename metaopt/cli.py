@@ -264,7 +264,8 @@ def cmd_nn(args):
     try:
         from metaopt.torch.training.comparison import compare, plot_comparison, table
     except ImportError as exc:
-        raise SystemExit(f"nn needs the torch extra: pip install 'metaopt-engine[torch]' ({exc})")
+        raise SystemExit(f"nn needs the torch extra: pip install 'metaopt-engine[torch]' "
+                         f"({exc})") from None
 
     gradient = [m for m in args.against.split(",") if m]
     free = [m for m in args.methods.split(",") if m]
@@ -296,7 +297,8 @@ def cmd_lr_search(args):
         from metaopt.torch.training import LearningRateSearch, network_for
         from problems.registry import classification_data
     except ImportError as exc:
-        raise SystemExit(f"lr-search needs the torch extra: pip install 'metaopt-engine[torch]' ({exc})")
+        raise SystemExit(f"lr-search needs the torch extra: pip install "
+                         f"'metaopt-engine[torch]' ({exc})") from None
     from metaopt import Real, Space
 
     data = classification_data(args.task, args.rng)

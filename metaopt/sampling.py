@@ -2,7 +2,6 @@
 
 import warnings
 
-import numpy as np
 
 from .rng import spawn_seed
 from .state import Int, StateError, check_fields, generator_state

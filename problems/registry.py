@@ -56,8 +56,8 @@ def _neural(name, rng):
 
         from .neural import TASKS, CartPoleFitness
     except ImportError as exc:
-        raise SystemExit(f"{name} needs the torch extra: pip install 'metaopt-engine[torch]' ({exc})")
-    import torch
+        raise SystemExit(f"{name} needs the torch extra: pip install "
+                         f"'metaopt-engine[torch]' ({exc})") from None
     from torch import nn
 
     if name == "cartpole":

@@ -1,7 +1,8 @@
 """The golden runs: every method over two seeds on a real, a mixed, a bits and a permutation
 problem. ``python -m tests.golden`` records x, fun, nfev and nit in tests/data/golden.json;
 tests/test_golden.py compares later code against that file, so a refactoring that changes any
-run shows up (``python -m tests.golden --check`` compares them all in one process). Changes made on purpose re-record it in their own commit, the reason in its message.
+run shows up (``python -m tests.golden --check`` compares them all in one process).
+Changes made on purpose re-record it in their own commit, the reason in its message.
 """
 
 import json

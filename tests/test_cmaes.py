@@ -18,7 +18,7 @@ def ellipsoid(X):
 @pytest.mark.parametrize("diagonal", [False, True])
 def test_each_generation_equals_the_tutorial_equations(diagonal):
     opt = metaopt.CMAES([(-1.0, 1.0)] * 6, rng=0, restarts=None, diagonal=diagonal)
-    for generation in range(12):
+    for _ in range(12):
         inv_sqrt = np.diag(1 / opt.D) if diagonal else (opt.B / opt.D) @ opt.B.T
         before = (opt.mean.copy(), opt.sigma, opt.C.copy(), opt.ps.copy(), opt.pc.copy(), opt.g)
         X = opt.ask()
@@ -128,3 +128,47 @@ def test_solves_a_rotated_ill_conditioned_problem_l_shade_struggles_with():
     f = make_function("ellipsoid", 10, rng=1, shift=True)
     res = metaopt.minimize(f, f.bounds, method="cmaes", budget=10_000, rng=0, vectorized=True)
     assert res.fun - f.f_opt < 1e-8
+
+
+def _stop_code_reference(mean, sigma, sigma0, pc, variances, B, D, g, tolx, tolcond):
+    """Hansen's (2009) distribution tests in plain numpy, in the kernel's order."""
+    stds = np.sqrt(variances)
+    if max(np.max(np.abs(sigma * pc)), np.max(sigma * stds)) < tolx * sigma0:
+        return K.TOLX
+    if B.shape[0] and np.all(mean == mean + 0.1 * sigma * D[g % len(mean)] * B[:, g % len(mean)]):
+        return K.NOEFFECTAXIS
+    if np.any(mean == mean + 0.2 * sigma * stds):
+        return K.NOEFFECTCOORD
+    if (D.max() / D.min()) ** 2 > tolcond:
+        return K.CONDITIONCOV
+    return 0
+
+
+def test_stop_code_kernel_equals_the_reference_and_takes_its_tolerances():
+    rng = np.random.default_rng(0)
+    codes = set()
+    for case in range(400):
+        n = int(rng.integers(2, 6))
+        Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        D = 10.0 ** rng.uniform(-8, 0, n) if case % 2 else np.ones(n)
+        mean = rng.uniform(-1, 1, n)
+        sigma = 10.0 ** rng.uniform(-18, 0)
+        pc = rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 0)
+        args = (mean, sigma, 1.0, pc, D ** 2, Q, D, int(rng.integers(0, 50)),
+                10.0 ** rng.uniform(-14, -6), 10.0 ** rng.uniform(2, 16))
+        code = K.cma_stop_code(*args)
+        assert code == _stop_code_reference(*args)
+        codes.add(code)
+    assert codes == {0, K.TOLX, K.NOEFFECTAXIS, K.NOEFFECTCOORD, K.CONDITIONCOV}
+
+
+def test_stopping_tolerances_are_named_options():
+    def flat(X):
+        return np.round(np.sum(X ** 2, axis=1), 1)
+
+    loose = metaopt.minimize(flat, [(-3, 3)] * 3, method="cmaes", budget=3000, rng=0,
+                             vectorized=True, tolfun=1.0, tolfunhist=1.0, restarts=None)
+    assert "tolfun" in loose.message or "tolhistfun" in loose.message
+    assert loose.nfev < 3000
+    with pytest.raises(ValueError, match="tolconditioncov"):
+        metaopt.CMAES([(-1, 1)] * 2, tolconditioncov=0.5)

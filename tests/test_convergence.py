@@ -1,6 +1,6 @@
-import numpy as np
 """Algorithms reach the known optimum of shifted problems within a budget (fixed seeds)."""
 
+import numpy as np
 import pytest
 
 import metaopt

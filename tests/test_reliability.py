@@ -228,7 +228,8 @@ def test_run_gives_its_budget_to_the_optimizer():
 
 def test_snes_on_a_single_variable_and_a_permutation():
     assert metaopt.SNES(metaopt.Real(0, 1), rng=0).pop_size == 4
-    assert metaopt.SNES(metaopt.Space([metaopt.Permutation(20)]), rng=0).pop_size == 4 + int(3 * np.log(20))
+    snes = metaopt.SNES(metaopt.Space([metaopt.Permutation(20)]), rng=0)
+    assert snes.pop_size == 4 + int(3 * np.log(20))
 
 
 def test_a_failed_run_without_checkpoint_saves_to_a_named_temporary_only(tmp_path,
@@ -289,7 +290,7 @@ def test_double_bridge_wakes_the_ends_of_the_new_edges():
         kicked = double_bridge(tour[None, :], cuts[None, :])[0]
 
         def edges(t):
-            return {frozenset((int(t[i]), int(t[(i + 1) % n]))) for i in range(n)}
+            return {frozenset((int(t[i]), int(t[(i + 1) % n]))) for i in range(n)}  # noqa: B023
 
         new = edges(kicked) - edges(tour)
         assert set(kick_endpoints(tour, cuts).tolist()) == set().union(*new)

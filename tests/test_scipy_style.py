@@ -52,7 +52,7 @@ def test_x0_is_evaluated_first_by_every_method():
         calls = []
 
         def f(x):
-            calls.append(np.array(x, float))
+            calls.append(np.array(x, float))  # noqa: B023 - used within the iteration
             return float(np.sum(np.asarray(x) ** 2))
 
         res = metaopt.minimize(f, [(-1, 1)] * 2, method=method, x0=x0, budget=300, rng=1)

@@ -8,7 +8,6 @@ the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -18,7 +17,7 @@ from ..constraints import deb_value, objective_of
 from ..result import History, Result
 from ..rng import as_generator, rng_origin
 from ..sampling import make_sampler
-from ..space import Space, as_space
+from ..space import as_space
 from ..state import RNG, Array, Bool, Float, Int, Nested, Str, StateError, check_fields, \
     declared_state, to_plain
 from ..trials import Trials

@@ -58,7 +58,8 @@ class CMAES(Optimizer):
     do; ``restart_from="random"``: a uniform random mean, as in the BBOB experiments of Hansen
     2009): IPOP doubles the population each time; BIPOP alternates that regime with small
     populations ``lambda_def (lambda_l / (2 lambda_def)) ** (u ** 2)`` and step sizes
-    ``sigma0 * 10 ** (-2 u)``, running whichever regime has spent fewer evaluations. Each restart's evaluation count, reason and population size
+    ``sigma0 * 10 ** (-2 u)``, running whichever regime has spent fewer evaluations. Each
+    restart's evaluation count, reason and population size
     are in ``Result.restarts``.
 
     Parameters
@@ -81,16 +82,26 @@ class CMAES(Optimizer):
         The active (negative-weight) covariance update.
     sampling : {"orthogonal", "gaussian"}
         Mirrored orthogonal steps (default) or independent Gaussian ones.
+    tolfun, tolfunhist, tolx, tolconditioncov : float
+        The stopping tolerances, named as in pycma, defaulting to Hansen's (2009) values:
+        TolFun (the last generation's range of values, once the recent best values' range is
+        below ``tolfunhist``, is below ``tolfun``), TolHistFun (the recent best values' range
+        below ``tolfunhist``), TolX (relative to each run's sigma0) and ConditionCov.
     rng, budget : as for every algorithm
     """
 
     def __init__(self, bounds, *, pop_size=None, x0=None, sigma0=0.2, restarts="bipop",
-                 diagonal="auto", active=True, sampling="orthogonal", restart_from="x0", rng=None,
+                 diagonal="auto", active=True, sampling="orthogonal", restart_from="x0",
+                 tolfun=1e-12, tolfunhist=1e-12, tolx=1e-12, tolconditioncov=1e14, rng=None,
                  budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         n = self.dim
         self.default_lam = check_int("pop_size", default_popsize(n) if pop_size is None
                                      else pop_size, minimum=2)
+        self.tolfun = check_real("tolfun", tolfun, 0.0)
+        self.tolfunhist = check_real("tolfunhist", tolfunhist, 0.0)
+        self.tolx = check_real("tolx", tolx, 0.0)
+        self.tolconditioncov = check_real("tolconditioncov", tolconditioncov, 1.0, low_open=True)
         self.sigma0 = check_real("sigma0", sigma0, 0.0, low_open=True)
         if self.sigma0 < SIGMA0_MIN:  # steps below the doubles' resolution leave the mean
             raise ValueError(f"sigma0={sigma0!r} is a fraction of each variable's range below "
@@ -271,11 +282,11 @@ class CMAES(Optimizer):
         if len(self.best_history) >= window:
             recent = self.best_history[-window:]
             low, high, f_low, f_high = min(recent), max(recent), f.min(), f.max()
-            if math.isfinite(high) and math.isfinite(f_high) and high - low < 1e-12:
-                return "tolfun" if f_high - f_low < 1e-12 else "tolhistfun"
+            if math.isfinite(high) and math.isfinite(f_high) and high - low < self.tolfunhist:
+                return "tolfun" if f_high - f_low < self.tolfun else "tolhistfun"
         variances = self.C if self.diagonal else np.diagonal(self.C)
         code = K.cma_stop_code(self.mean, self.sigma, self.sigma_start, self.pc, variances,
-                               self.B, self.D, self.g)
+                               self.B, self.D, self.g, self.tolx, self.tolconditioncov)
         return STOP_REASONS[code] if code else self._stagnation()
 
     def _finite(self):

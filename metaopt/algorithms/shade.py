@@ -19,7 +19,8 @@ class SHADE(AdaptiveDE):
     A memory of H pairs (M_CR, M_F), all 0.5 at first. Each individual picks a random slot r and
     draws ``CR_i ~ N(M_CR[r], 0.1)`` clipped to [0, 1] and ``F_i ~ Cauchy(M_F[r], 0.1)`` (redrawn
     while <= 0, sampled exactly by inverse CDF on F > 0; capped at 1), and its own greedy
-    fraction ``p_i ~ U[2/N, 0.2]``. After each generation with successes, slot k (cycling) gets the improvement-weighted arithmetic mean of
+    fraction ``p_i ~ U[2/N, 0.2]``. After each generation with successes, slot k (cycling)
+    gets the improvement-weighted arithmetic mean of
     the successful CRs and the weighted Lehmer mean of the successful Fs.
 
     Parameters

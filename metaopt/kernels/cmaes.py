@@ -174,18 +174,18 @@ TOLX, NOEFFECTAXIS, NOEFFECTCOORD, CONDITIONCOV = 1, 2, 3, 4
 
 
 @njit(cache=True)
-def cma_stop_code(mean, sigma, sigma_start, pc, variances, B, D, g):
+def cma_stop_code(mean, sigma, sigma_start, pc, variances, B, D, g, tolx, tolconditioncov):
     """The first of Hansen's (2009) tests on the distribution that fires, as a code:
-    TolX (every ``sigma * p_c`` and ``sigma * std`` below ``1e-12 sigma0``), NoEffectAxis
+    TolX (every ``sigma * p_c`` and ``sigma * std`` below ``tolx * sigma0``), NoEffectAxis
     (a tenth of axis ``g mod n`` leaves the mean unchanged; skipped when ``B`` is empty, the
     diagonal variant), NoEffectCoord (a fifth of a coordinate's std leaves it unchanged) and
-    ConditionCov (``(max D / min D)^2 > 1e14``). ``variances`` is ``diag C``."""
+    ConditionCov (``(max D / min D)^2 > tolconditioncov``). ``variances`` is ``diag C``."""
     n = mean.shape[0]
     stds = np.sqrt(variances)
     widest = 0.0
     for c in range(n):
         widest = max(widest, abs(sigma * pc[c]), sigma * stds[c])
-    if widest < 1e-12 * sigma_start:
+    if widest < tolx * sigma_start:
         return TOLX
     if B.shape[0] > 0:
         i = g % n
@@ -198,6 +198,6 @@ def cma_stop_code(mean, sigma, sigma_start, pc, variances, B, D, g):
     for c in range(n):
         if mean[c] == mean[c] + 0.2 * sigma * stds[c]:
             return NOEFFECTCOORD
-    if (D.max() / D.min()) ** 2 > 1e14:
+    if (D.max() / D.min()) ** 2 > tolconditioncov:
         return CONDITIONCOV
     return 0

@@ -4,7 +4,6 @@ counted in wall-clock seconds and in per-sample forward passes."""
 import time
 
 import numpy as np
-import torch
 from torch import nn
 
 from ...minimize import minimize
@@ -93,7 +92,8 @@ def _run_free(method, data, seconds, passes):
 
 
 def compare(data, gradient=tuple(GRADIENT), free=tuple(FREE), seconds=8.0, passes=50e6):
-    """Train an MLP for the classification ``data`` ({"train": (X, y), "test": (X, y)}) with each gradient optimizer (learning rate from a small DE search
+    """Train an MLP for the classification ``data`` ({"train": (X, y), "test": (X, y)}) with
+    each gradient optimizer (learning rate from a small DE search
     first, minibatches of 64) and each gradient-free method (minibatch loss of 256 samples),
     each until ``seconds`` or ``passes`` per-sample forward passes, whichever comes first.
 

@@ -253,7 +253,7 @@ def _exploit_and_explore(pbt, population, params, state, val, loss_fn, gen):
     for n in params:
         params[n][dst] = params[n][src]
     for per_param in state["buffers"].values():
-        for key, buf in per_param.items():
+        for buf in per_param.values():
             if torch.is_tensor(buf) and buf.ndim >= 1 and buf.shape[0] == P:
                 buf[dst] = buf[src]
     for name in pbt.hparams:
