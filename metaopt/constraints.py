@@ -60,10 +60,6 @@ def _is_nonlinear(c):
     return hasattr(c, "fun") and hasattr(c, "lb") and hasattr(c, "ub")
 
 
-def _is_jitted(fun):
-    return hasattr(fun, "py_func") and hasattr(fun, "signatures")
-
-
 class Constraints:
     """The violations of a batch of points under a list of constraints.
 

@@ -20,7 +20,7 @@ from .constraints import as_constraints
 from .checkpointer import (Checkpointer, RunState, resume_optimizer, run_settings,
                            save_failed_batch, save_interrupted)
 from .evaluation import BatchEvaluator, EvaluationError
-from .problem import make_evaluator
+from .objective import make_evaluator
 from .progress import Progress
 from .result import Result
 from .termination import Termination

@@ -5,8 +5,17 @@ import pytest
 
 import metaopt
 from metaopt import Binary, Permutation
-from metaopt.algorithms.ga import GA_TARGETS_D10
 from problems import FUNCTIONS, OneMax, load_tsplib, make_function, make_knapsack
+
+
+#: Errors f - f_opt the real-coded GA (defaults) stays below on the shifted 10-dimensional
+#: functions of ``problems`` within 10,000 x 10 evaluations (asserted below with a fixed
+#: seed). Measured medians are 3 to 100 times lower; Schwefel's bar allows one coordinate left
+#: in its second-best basin (an error of about 118).
+GA_TARGETS_D10 = {
+    "sphere": 1e-4, "ellipsoid": 5e-2, "rosenbrock": 20.0, "rastrigin": 1e-2, "ackley": 5e-2,
+    "griewank": 0.3, "schwefel": 250.0, "levy": 1e-4, "styblinski_tang": 1e-3, "zakharov": 5e-2,
+}
 
 
 def test_onemax_1000_is_solved():

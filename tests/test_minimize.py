@@ -34,7 +34,7 @@ def test_three_objective_forms_give_the_same_run():
 
 
 def test_jitted_objective_runs_in_compiled_loop():
-    from metaopt.problem import make_evaluator
+    from metaopt.objective import make_evaluator
     from metaopt.space import as_space
 
     ev = make_evaluator(sphere_jit, as_space(BOUNDS))

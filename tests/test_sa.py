@@ -7,11 +7,22 @@ import pytest
 
 import metaopt
 from metaopt import Binary, Permutation
-from metaopt.algorithms.sa import SA, SA_TARGETS_D10
+from metaopt.algorithms.sa import SA
 from metaopt.kernels import annealing as KA
 from problems import FUNCTIONS, OneMax, load_tsplib, make_function
 
 from . import reference as R
+
+
+#: Errors f - f_opt SA (defaults: 32 chains, geometric schedule) stays below on the shifted
+#: 10-dimensional functions of ``problems`` within 10,000 x 10 evaluations (asserted below
+#: with a fixed seed). Isotropic steps suit round basins: the ellipsoid's
+#: conditioning (1e6) and Schwefel's and Rastrigin's many basins are beyond it at this budget.
+SA_TARGETS_D10 = {
+    "sphere": 1e-5, "ellipsoid": 1e3, "rosenbrock": 2.0, "rastrigin": 30.0, "ackley": 1e-5,
+    "griewank": 0.1, "schwefel": 2000.0, "levy": 1e-3, "styblinski_tang": 1e-3,
+    "zakharov": 10.0,
+}
 
 
 def test_metropolis_rule():

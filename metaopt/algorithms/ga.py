@@ -7,16 +7,7 @@ from ..kernels import ga as KG
 from .base import POPULATION_STATE, Optimizer, population_problem
 from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
 
-__all__ = ["GA", "GA_TARGETS_D10"]
-
-#: Errors f - f_opt the real-coded GA (defaults) stays below on the shifted 10-dimensional
-#: functions of ``problems`` within 10,000 x 10 evaluations (tests/test_ga.py asserts them with a
-#: fixed seed). Measured medians are 3 to 100 times lower; Schwefel's bar allows one coordinate
-#: left in its second-best basin (an error of about 118).
-GA_TARGETS_D10 = {
-    "sphere": 1e-4, "ellipsoid": 5e-2, "rosenbrock": 20.0, "rastrigin": 1e-2, "ackley": 5e-2,
-    "griewank": 0.3, "schwefel": 250.0, "levy": 1e-4, "styblinski_tang": 1e-3, "zakharov": 5e-2,
-}
+__all__ = ["GA"]
 
 #: Crossovers and mutations per genome, the defaults first.
 OPERATORS = ((UnitCube, ("sbx",), ("polynomial",)),

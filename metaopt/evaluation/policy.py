@@ -47,7 +47,7 @@ class BatchEvaluator:
 
     Parameters
     ----------
-    evaluator : metaopt.problem.Evaluator
+    evaluator : metaopt.objective.Evaluator
     workers : int, Executor or map-like callable, default 1
         Parallel evaluations; -1 for all cores (or all of a dask cluster). As scipy's
         ``workers=``: a ``concurrent.futures.Executor`` or a map-like callable (``pool.map``)
