@@ -222,13 +222,15 @@ def run_settings(opt, fun, constraints):
     continues a run)."""
     from .scipy_style import Negated
 
-    return {"rng": opt.rng_origin, "options": settings_of(opt),
+    options, fingerprints = settings_of(opt)
+    return {"rng": opt.rng_origin, "options": options, "fingerprints": fingerprints,
             "maximize": isinstance(fun, Negated),
             "constraints": None if constraints is None else constraints.describe()}
 
 
 def _check_settings(saved, given):
-    names = {"rng": "rng", "maximize": "maximize", "constraints": "constraints"}
+    names = {"rng": "rng", "maximize": "maximize", "constraints": "constraints",
+             "fingerprints": "options that are not numbers"}
     differ = []
     for key, label in names.items():
         if key == "rng" and saved.get(key) is None and given[key] is None:
@@ -305,15 +307,30 @@ def _save_or_temporary(opt, run_state, checkpointer, pending):
 
 
 def settings_of(opt):
-    """The optimizer's settings named like its constructor's arguments (scalars only)."""
-    import inspect
+    """The arguments the optimizer was built with, as plain data: numbers, strings and None
+    as they are (``"options"``: what ``minimize`` can pass again), anything else (arrays, a
+    repair function, a distance matrix) as a fingerprint (``"fingerprints"``)."""
+    given = getattr(opt, "_given", {})
+    options, fingerprints = {}, {}
+    for name in sorted(given):
+        value = given[name]
+        if value is None or isinstance(value, (bool, int, float, str)):
+            options[name] = value
+        else:
+            fingerprints[name] = _fingerprint(value)
+    return options, fingerprints
 
-    from .state import declared_state
 
-    names = set(inspect.signature(type(opt).__init__).parameters) - set(declared_state(type(opt)))
-    held = vars(opt)  # attributes only: a property (JADE's mu_F) is state that evolves
-    return {name: held[name] for name in sorted(names) if name != "budget"  # the call's wins
-            and isinstance(held.get(name), (bool, int, float, str))}
+def _fingerprint(value):
+    import hashlib
 
-
-
+    if callable(value):
+        return f"callable {getattr(value, '__qualname__', type(value).__qualname__)}"
+    try:
+        array = np.asarray(value)
+        if array.dtype.kind in "biuf":
+            digest = hashlib.sha256(np.ascontiguousarray(array, float).tobytes()).hexdigest()
+            return f"array {array.shape} {digest[:16]}"
+    except (TypeError, ValueError):
+        pass
+    return f"{type(value).__name__} {value!r:.200}"

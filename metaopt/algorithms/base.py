@@ -8,6 +8,8 @@ the counters and the history. Subclasses implement ``_ask() -> U`` and ``_tell(U
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
 
 import numpy as np
@@ -69,6 +71,26 @@ class Optimizer:
     #: Attributes rebuilt from the state on load rather than saved (the asked batch in
     #: variable values), and ones that hold something only inside a call (``_told``).
     DERIVED = ("_asked_values", "_told", "_t0")
+
+    def __init_subclass__(cls, **kwargs):
+        """Each algorithm's constructor records the arguments it was called with (the
+        outermost one, for subclasses calling their base's): what a resume compares."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+        signature = inspect.signature(init)
+
+        @functools.wraps(init)
+        def recorded(self, *args, **kw):
+            if "_given" not in vars(self):
+                bound = signature.bind(self, *args, **kw)
+                bound.apply_defaults()
+                self._given = {name: value for name, value in bound.arguments.items()
+                               if name not in ("self", "bounds", "rng", "budget")}
+            init(self, *args, **kw)
+
+        cls.__init__ = recorded
 
     def __init__(self, bounds, *, rng=None, budget=None):
         self.space = as_space(bounds)
