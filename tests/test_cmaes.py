@@ -27,8 +27,7 @@ def test_each_generation_equals_the_tutorial_equations(diagonal):
         opt.tell(X, f)
         m, sigma, C, ps, pc = R.cma_generation(
             before[0], before[1], before[2], inv_sqrt, before[3], before[4], before[5], Y, f,
-            opt.weights, opt.mu, opt.mueff, opt.cc, opt.cs, opt.c1, opt.cmu, opt.damps,
-            opt.chi_n, diagonal)
+            *opt.params, diagonal)
         np.testing.assert_allclose(opt.mean, m, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(opt.sigma, sigma, rtol=1e-12)
         np.testing.assert_allclose(opt.ps, ps, rtol=1e-10, atol=1e-14)
@@ -59,11 +58,11 @@ def test_gaussian_sampling_draws_independent_steps():
 
 def test_default_parameters_are_the_tutorials():
     p = strategy_parameters(10, 10)
-    assert p["mu"] == 5 and p["weights"][:5].sum() == pytest.approx(1.0)
-    assert p["mueff"] == pytest.approx(3.1672, abs=1e-4)
-    assert p["cs"] == pytest.approx((p["mueff"] + 2) / (10 + p["mueff"] + 5))
-    assert p["c1"] == pytest.approx(2 / (11.3 ** 2 + p["mueff"]))
-    assert np.all(p["weights"][5:] < 0)  # active
+    assert p.mu == 5 and p.weights[:5].sum() == pytest.approx(1.0)
+    assert p.mueff == pytest.approx(3.1672, abs=1e-4)
+    assert p.cs == pytest.approx((p.mueff + 2) / (10 + p.mueff + 5))
+    assert p.c1 == pytest.approx(2 / (11.3 ** 2 + p.mueff))
+    assert np.all(p.weights[5:] < 0)  # active
     assert metaopt.CMAES([(0, 1)] * 10, rng=0).lam == 4 + int(3 * np.log(10))
 
 

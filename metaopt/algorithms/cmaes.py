@@ -146,19 +146,14 @@ class CMAES(Optimizer):
         "g": Int(0), "eigen_g": Int(0), "best_history": FloatList(),
         "median_history": FloatList(), "run_start": Int(0),
     }
-    #: Tutorial Table 1's values, derived from lam at each run's start and on load.
-    DERIVED = ("weights", "mu", "mueff", "cc", "cs", "c1", "cmu", "damps", "chi_n", "lazy_gap")
+    #: Tutorial Table 1's values (one record), derived from lam at each run's start and on
+    #: load, and the generations between eigendecompositions.
+    DERIVED = ("params", "lazy_gap")
 
     def _set_parameters(self, lam):
-        n = self.dim
-        params = strategy_parameters(n, lam, self.diagonal, self.active)
         self.lam = lam
-        self.weights = params["weights"]
-        self.mu, self.mueff = params["mu"], params["mueff"]
-        self.cc, self.cs, self.c1, self.cmu = params["cc"], params["cs"], params["c1"], \
-            params["cmu"]
-        self.damps, self.chi_n = params["damps"], params["chi_n"]
-        self.lazy_gap = max(1, int(1.0 / (10 * n * (self.c1 + self.cmu))))
+        self.params = p = strategy_parameters(self.dim, lam, self.diagonal, self.active)
+        self.lazy_gap = max(1, int(1.0 / (10 * self.dim * (p.c1 + p.cmu))))
 
     def _rebuild(self):
         self._set_parameters(self.lam)
@@ -244,30 +239,28 @@ class CMAES(Optimizer):
         """One generation of the tutorial's updates on the ranked steps ``Ys`` (lam, n)."""
         if not self.diagonal:
             decompose = self.g + 1 - self.eigen_g >= self.lazy_gap
-            self.sigma = K.cma_update(Ys, self.weights, self.mu, self.mean, self.ps, self.pc,
-                                      self.C, self.B, self.D, self.sigma, self.g, self.mueff,
-                                      self.cc, self.cs, self.c1, self.cmu, self.damps,
-                                      self.chi_n, decompose)
+            # a plain tuple: Numba's cache would pickle a reference to a NamedTuple class
+            self.sigma = K.cma_update(Ys, tuple(self.params), self.mean, self.ps, self.pc,
+                                      self.C, self.B, self.D, self.sigma, self.g, decompose)
             self.g += 1
             if decompose:
                 self.eigen_g = self.g
             return
-        n, w = self.dim, self.weights
-        y_w = w[: self.mu] @ Ys[: self.mu]
+        n, p = self.dim, self.params
+        w = p.weights
+        y_w = w[: p.mu] @ Ys[: p.mu]
         self.mean = self.mean + self.sigma * y_w
-        self.ps = (1 - self.cs) * self.ps + math.sqrt(self.cs * (2 - self.cs) * self.mueff) \
-            * y_w / self.D
+        self.ps = (1 - p.cs) * self.ps + math.sqrt(p.cs * (2 - p.cs) * p.mueff) * y_w / self.D
         self.g += 1
-        hsig = np.linalg.norm(self.ps) / math.sqrt(1 - (1 - self.cs) ** (2 * self.g)) \
-            < (1.4 + 2 / (n + 1)) * self.chi_n
-        self.pc = (1 - self.cc) * self.pc + hsig * math.sqrt(self.cc * (2 - self.cc)
-                                                             * self.mueff) * y_w
-        delta = (1 - hsig) * self.cc * (2 - self.cc)
-        decay = 1 + self.c1 * delta - self.c1 - self.cmu * w.sum()
+        hsig = np.linalg.norm(self.ps) / math.sqrt(1 - (1 - p.cs) ** (2 * self.g)) \
+            < (1.4 + 2 / (n + 1)) * p.chi_n
+        self.pc = (1 - p.cc) * self.pc + hsig * math.sqrt(p.cc * (2 - p.cc) * p.mueff) * y_w
+        delta = (1 - hsig) * p.cc * (2 - p.cc)
+        decay = 1 + p.c1 * delta - p.c1 - p.cmu * w.sum()
         # sep-CMA has no negative weights (strategy_parameters sets them to 0)
-        self.C = decay * self.C + self.c1 * self.pc ** 2 + self.cmu * (w @ Ys ** 2)
+        self.C = decay * self.C + p.c1 * self.pc ** 2 + p.cmu * (w @ Ys ** 2)
         self.D = np.sqrt(np.maximum(self.C, 1e-300))
-        self.sigma *= math.exp(self.cs / self.damps * (np.linalg.norm(self.ps) / self.chi_n - 1))
+        self.sigma *= math.exp(p.cs / p.damps * (np.linalg.norm(self.ps) / p.chi_n - 1))
 
     # -- stopping tests and restarts ---------------------------------------------------------
     def _record(self, f_sorted):

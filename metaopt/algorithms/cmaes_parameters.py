@@ -5,10 +5,26 @@ Tutorial", arXiv:1604.00772, 2016, Table 1), with the active update's negative w
 Complexity", PPSN X, 2008)."""
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["default_popsize", "strategy_parameters"]
+__all__ = ["default_popsize", "strategy_parameters", "StrategyParameters"]
+
+
+class StrategyParameters(NamedTuple):
+    """Table 1 of the tutorial for one population size: what ``cma_update`` takes as one
+    record (as a plain tuple, in this order)."""
+
+    weights: np.ndarray  # (lam,): positive for the mu best, negative (active) or 0 after
+    mu: int
+    mueff: float
+    cc: float
+    cs: float
+    c1: float
+    cmu: float
+    damps: float
+    chi_n: float  # E||N(0, I)||
 
 
 def default_popsize(n):
@@ -19,8 +35,7 @@ def default_popsize(n):
 def strategy_parameters(n, lam, diagonal=False, active=True):
     """Weights and learning rates for dimension ``n`` and population ``lam``.
 
-    Returns a dict: ``weights`` (lam,), ``mu``, ``mueff``, ``cc``, ``cs``, ``c1``, ``cmu``,
-    ``damps``, ``chi_n`` (E||N(0, I)||).
+    Returns a :class:`StrategyParameters`.
     """
     mu = lam // 2
     raw = math.log((lam + 1) / 2) - np.log(np.arange(1, lam + 1))
@@ -48,5 +63,5 @@ def strategy_parameters(n, lam, diagonal=False, active=True):
     else:
         weights[mu:] = 0.0
     chi_n = math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n))
-    return {"weights": weights, "mu": mu, "mueff": mueff, "cc": cc, "cs": cs, "c1": c1,
-            "cmu": cmu, "damps": damps, "chi_n": chi_n}
+    return StrategyParameters(weights, int(mu), float(mueff), float(cc), float(cs), float(c1),
+                              float(cmu), float(damps), float(chi_n))

@@ -111,16 +111,18 @@ def _whiten(B, D, y, out):
 
 
 @njit(cache=True)
-def cma_update(Ys, weights, mu, mean, ps, pc, C, B, D, sigma, g, mueff, cc, cs, c1, cmu,
-               damps, chi_n, decompose):
+def cma_update(Ys, params, mean, ps, pc, C, B, D, sigma, g, decompose):
     """One generation of the tutorial's updates (N. Hansen, arXiv:1604.00772, eqs. 39-47 with
-    the active update's negative weights) on the ranked steps ``Ys`` (lam, n), best first.
+    the active update's negative weights) on the ranked steps ``Ys`` (lam, n), best first;
+    ``params`` is the generation's Table 1 (``StrategyParameters``: weights, mu, mueff, cc,
+    cs, c1, cmu, damps, chi_n).
 
     ``mean``, ``ps``, ``pc`` and the full covariance ``C`` are updated in place; ``C^(-1/2)``
     is ``B diag(1/D) B^T`` of the last eigendecomposition. With ``decompose`` the new ``C``
     (symmetric by construction) is decomposed into ``B`` and ``D`` (in place). Returns the new
     step size.
     """
+    weights, mu, mueff, cc, cs, c1, cmu, damps, chi_n = params
     lam, n = Ys.shape
     v = np.empty(n)
     y_w = np.zeros(n)
