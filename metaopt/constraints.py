@@ -14,6 +14,8 @@ tournaments, CMA-ES's and the evolution strategies' ranking, SA's and tabu's acc
 random search's best) therefore follows Deb's rules, with no penalty weight to tune.
 """
 
+import contextlib
+
 import numpy as np
 
 from .evaluation.rows import Failure
@@ -197,22 +199,26 @@ class Constraints:
         cv = np.concatenate(out, axis=1)
         return np.where(np.isnan(cv), np.inf, cv)
 
-    def evaluate(self, X):
+    def evaluate(self, X, limit=None):
         """``(violations, failures)``: :meth:`violations`, where a row whose constraint
         functions raise gets an infinite violation and a
         :class:`~metaopt.evaluation.rows.Failure` (numbered by its row in ``X``). Functions
         of one point are called once per row; a vectorized batch that raises is evaluated
-        again row by row to find the rows that fail."""
+        again row by row to find the rows that fail. ``limit(rows)``, when given, is a context
+        manager that bounds the time of one call over that many rows (``timeout=``)."""
+        guard = limit or (lambda rows: contextlib.nullcontext())
         batch_error = None
         if self.vectorized:
             try:
-                return self.violations(X), []
+                with guard(X.shape[0]):
+                    return self.violations(X), []
             except Exception as exc:  # noqa: BLE001 - the batch's failure: find its rows
                 batch_error = exc
         rows, failures = [], []
         for i in range(X.shape[0]):
             try:
-                rows.append(self.violations(X[i:i + 1])[0])
+                with guard(1):
+                    rows.append(self.violations(X[i:i + 1])[0])
             except Exception as exc:  # noqa: BLE001
                 rows.append(None)
                 failures.append(Failure.from_exception(i, exc))

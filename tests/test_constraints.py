@@ -342,3 +342,19 @@ def test_adaptive_de_weights_successes_by_the_quantity_that_decided_them():
     # infeasible-infeasible by violation (2.0): not 1e200-sized rank differences
     np.testing.assert_allclose(delta, [0.1, 1.0, 2.0, 2.0])
     np.testing.assert_array_equal(opt.pop_raw, [raw, cv])
+
+
+def test_timeout_covers_constraint_functions_too():
+    import time
+
+    def hangs_on_the_right(x):
+        if x[0] > 1.5:
+            time.sleep(30)  # a hang, as in a stuck simulation
+        return [x[0] - 1.9]
+
+    started = time.monotonic()
+    res = metaopt.minimize(lambda x: float(np.sum(x ** 2)), [(-2, 2)] * 2, method="de",
+                           budget=40, pop_size=10, rng=0, timeout=0.2, on_error="inf",
+                           constraints=hangs_on_the_right)
+    assert time.monotonic() - started < 20
+    assert res.nfail > 0 and res.nfev == 40

@@ -28,13 +28,15 @@ not depend on timing.
 """
 
 import concurrent.futures as cf
+import contextlib
 import time
 
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from .backends import Dask, InProcess, Processes, is_map_like, make_backend, pool_crashes
-from .rows import EvaluationError, Failure, evaluate_rows, evaluate_rows_with_alarm, ready
+from .rows import (EvaluationError, EvaluationTimeout, Failure, evaluate_rows,
+                   evaluate_rows_with_alarm, ready)
 
 __all__ = ["BatchEvaluator", "ON_ERROR", "BACKENDS"]
 
@@ -141,12 +143,13 @@ class BatchEvaluator:
         (``"raise"``). On the run's first batch a failure of its first row under "raise", or of
         every row with a programming error under any policy, raises at once as a programming
         error (nothing saved), as the objective's does."""
-        cv, failures = constraints.evaluate(X)
+        limit = None if self.timeout is None else self._constraint_timer
+        cv, failures = constraints.evaluate(X, limit)
         attempts = 0
         while failures and self.on_error == "retry" and attempts < self.retries:
             attempts += 1
             rows = np.array([f.row for f in failures])
-            again, still = constraints.evaluate(X[rows])
+            again, still = constraints.evaluate(X[rows], limit)
             if again.shape[1] != cv.shape[1]:  # one of the two failed on every row it had
                 if len(still) == len(rows):
                     again = np.full((len(rows), cv.shape[1]), np.inf)
@@ -163,6 +166,32 @@ class BatchEvaluator:
                                       source="constraints")
             self.nfail += len(failures)
         return cv
+
+    @contextlib.contextmanager
+    def _constraint_timer(self, rows):
+        """``timeout`` seconds a row for constraint functions, which run in this process: a
+        SIGALRM timer interrupts a Python-level hang (the main thread only; elsewhere, and
+        for a hang inside C code, the constraint is not timed)."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread() \
+                or not hasattr(signal, "setitimer"):
+            yield
+            return
+        seconds = self.timeout * rows
+
+        def expire(signum, frame):
+            raise EvaluationTimeout(f"a constraint took longer than timeout={self.timeout:g} s "
+                                    f"a row")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
     def _settle_failures(self, X, out, failures):
         """Retry, raise or count the ``failures`` of the batch ``X`` (values in ``out``)."""
