@@ -325,6 +325,12 @@ def _lower_upper(bounds):
                                             and np.ndim(bounds.lb) == 0):
             raise ValueError(f"bounds: a Bounds with scalar lb and ub does not say the "
                              f"dimension; give arrays, got bounds={bounds!r}")
+        if lb.size == 1 and ub.size == 1:  # Bounds(-5, 5) stores [-5] and [5]: 1-d or a slip
+            import warnings
+
+            warnings.warn(f"bounds={bounds!r} has one lower and one upper bound: this is a "
+                          f"1-dimensional problem; for d variables give Bounds([lb] * d, "
+                          f"[ub] * d)", UserWarning, stacklevel=4)
         return np.broadcast_arrays(lb, ub)
     if isinstance(bounds, (tuple, list)) and len(bounds) == 2 \
             and all(isinstance(b, np.ndarray) and b.ndim == 1 for b in bounds) \

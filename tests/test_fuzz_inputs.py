@@ -5,6 +5,7 @@ crashes, hangs or answers silently wrong."""
 
 import subprocess
 import sys
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -87,8 +88,10 @@ def test_generated_scipy_bounds(lb, ub):
         bounds = Bounds(lb, ub)
     except (ValueError, TypeError):
         return  # scipy refused them itself
-    res = attempt(lambda: metaopt.minimize(sphere, bounds, method="de", budget=40, pop_size=8,
-                                           rng=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # one lb and ub: said to be 1-d
+        res = attempt(lambda: metaopt.minimize(sphere, bounds, method="de", budget=40,
+                                               pop_size=8, rng=0))
     if res is not None:
         x = np.atleast_1d(np.asarray(res.x, float))
         assert np.all(x >= np.asarray(bounds.lb) - 1e-12)

@@ -103,3 +103,12 @@ def test_ambiguous_and_scalar_bounds_are_explained():
         metaopt.minimize(lambda x: 0.0, (np.array([0.0, 1.0]), np.array([2.0, 3.0])))
     space = metaopt.space.as_space((np.array([-1.0, 1.0]), np.array([-2.0, 2.0])))
     assert [(v.low, v.high) for v in space.variables] == [(-1.0, 1.0), (-2.0, 2.0)]
+
+
+def test_scalar_scipy_bounds_say_they_make_a_one_dimensional_problem():
+    from scipy.optimize import Bounds
+
+    with pytest.warns(UserWarning, match="1-dimensional problem"):
+        res = metaopt.minimize(lambda x: float(np.sum(x ** 2)), Bounds(-5, 5), method="de",
+                               budget=100, rng=0)
+    assert np.shape(res.x) == (1,)
