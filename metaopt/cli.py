@@ -14,11 +14,6 @@ Named workloads come from the ``problems`` package, imported only when a name as
 """
 
 import argparse
-import csv
-import importlib
-import json
-import os
-import pathlib
 import sys
 import time
 
@@ -27,52 +22,19 @@ import numpy as np
 import metaopt
 from metaopt import REGISTRY
 
+from . import report
+
 
 # -- problems -----------------------------------------------------------------------------------
-class _Objective:
-    """A user's ``module:function`` as the verbs use a workload."""
-
-    def __init__(self, name, fun, bounds, vectorized):
-        self.name, self.fun, self.bounds, self.vectorized = name, fun, bounds, vectorized
-        self.optimum, self.options, self.report = None, {}, None
-
-
 def resolve(name, dim=10, rng=0, bounds=None, vectorized=False):
-    """A problem by name: ``module:function`` (a user's objective, found from the current
-    folder first) or a named workload of ``problems``."""
-    if ":" in name:
-        module, _, attr = name.partition(":")
-        if not module or not attr:
-            raise SystemExit(f"the objective must be module:function, got {name!r}")
-        if os.getcwd() not in sys.path:
-            sys.path.insert(0, os.getcwd())  # as `python -m` does: the user's own folder
-        try:
-            fun = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as exc:
-            raise SystemExit(f"cannot load the objective {name!r}: {exc}") from None
-        if bounds and not bounds[0] < bounds[1]:
-            raise SystemExit(f"--bounds LOW HIGH needs LOW < HIGH, got {bounds[0]:g} "
-                             f"{bounds[1]:g}")
-        box = [(bounds[0], bounds[1])] * dim if bounds else [(-5.0, 5.0)] * dim
-        return _Objective(name, fun, box, vectorized)
-    if bounds:
-        raise SystemExit(f"--bounds sets the box of a module:function objective; {name!r} is a "
-                         f"named problem with its own box")
-    from problems.registry import resolve as named
+    """A problem by name (``problems.registry.resolve_objective``: a named workload or a
+    user's ``module:function``); SystemExit with the reason when there is none."""
+    from problems.registry import resolve_objective
 
-    try:
-        return named(name, dim, rng)
-    except KeyError:
-        raise SystemExit(f"unknown problem {name!r}; see `metaopt list`") from None
+    return resolve_objective(name, dim, rng, bounds, vectorized)
+
 
 # -- output -----------------------------------------------------------------------------------
-def _pyplot():
-    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
-    from . import plotting
-
-    return plotting.pyplot(files_only=True)
-
-
 def _parse_options(pairs):
     """``["F=0.7", "strategy=best1bin"]`` -> ``{"F": 0.7, "strategy": "best1bin"}``."""
     import ast
@@ -100,39 +62,6 @@ RUN_FLAGS = {"budget": "--budget", "rng": "--rng", "seed": "--rng", "method": "-
              "vectorized": "--vectorized", "progress": "--quiet", "bounds": "--bounds"}
 
 
-def _out_folder(out):
-    """The folder of ``--out``, made (and checked writable) before the run, not after it."""
-    if out is None:
-        return None
-    folder = pathlib.Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise SystemExit(f"--out {out}: a file of that name exists; --out takes a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SystemExit(f"--out {out}: cannot make the folder ({exc})") from None
-    if not os.access(folder, os.W_OK):
-        raise SystemExit(f"--out {out}: the folder is not writable")
-    return folder
-
-
-def _plot_or_say(draw, path, written):
-    """Draw a plot into ``path`` with ``draw()``; without matplotlib, say it was not drawn
-    (the other files are written all the same)."""
-    try:
-        _pyplot()
-    except ImportError:
-        print(f"not written: {path.name} (plots need matplotlib: pip install "
-              f"'metaopt-engine[plot]')")
-        return
-    draw(path)
-    written.append(path)
-
-
-def _write_history(path, result):
-    result.history.to_csv(path)
-
-
 def _gap_text(value, optimum):
     if optimum is None:
         return ""
@@ -149,7 +78,7 @@ def cmd_run(args):
     if args.pop_size:
         options["pop_size"] = args.pop_size
     budget = args.budget or 10_000 * args.dim
-    out = _out_folder(args.out)
+    out = report.out_folder(args.out)
     print(f"metaopt {metaopt.__version__}: {args.method} on {problem.name}, "
           f"budget {budget:,} evaluations, rng {args.rng}")
     started = time.perf_counter()
@@ -174,19 +103,7 @@ def cmd_run(args):
     if problem.report is not None:
         print(f"held-out    {problem.report(res.x)}")
     if out is not None:
-        _write_history(out / "history.csv", res)
-        res.to_json(out / "result.json", history=False)  # the history is history.csv
-        written = [out / "history.csv", out / "result.json"]
-
-        def draw(path):
-            from . import plotting
-
-            ax = res.plot(label=res.method.split()[0], optimum=problem.optimum,
-                          title=f"{res.method.split()[0]} on {problem.name}")
-            plotting.save(ax, path)
-
-        _plot_or_say(draw, out / "convergence.png", written)
-        print(f"wrote {', '.join(map(str, written))}")
+        report.write_run(out, res, problem)
     return 0
 
 
@@ -197,7 +114,7 @@ def cmd_compare(args):
         raise SystemExit(f"unknown methods {unknown}; see `metaopt list`")
     budget = args.budget or 10_000 * args.dim
     problem = resolve(args.problem, args.dim, 0, args.bounds, args.vectorized)
-    out = _out_folder(args.out)
+    out = report.out_folder(args.out)
     print(f"comparing {', '.join(methods)} on {problem.name}: {args.seeds} seeds, "
           f"{budget:,} evaluations each")
     grid = np.unique(np.linspace(1, budget, 200).astype(int))
@@ -231,30 +148,7 @@ def cmd_compare(args):
     if problem.optimum is not None:
         print(f"(known optimum {problem.optimum:g})")
     if out is not None:
-        with open(out / "history.csv", "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["method", "nfev", "median_best", "min_best", "max_best"])
-            for method, (g, med, low, high) in curves.items():
-                writer.writerows(zip([method] * len(g), g, med, low, high))
-        summary = {m: {"median": float(np.median(v)), "q25": float(np.percentile(v, 25)),
-                       "q75": float(np.percentile(v, 75)), "best": float(v.min()),
-                       "median_seconds": float(np.median(t)), "values": v.tolist()}
-                   for m, (v, t) in finals.items()}
-        with open(out / "result.json", "w") as handle:
-            json.dump({"problem": problem.name, "budget": budget, "seeds": args.seeds,
-                       "optimum": problem.optimum, "methods": summary, "runs": rows},
-                      handle, indent=2)
-        written = [out / "history.csv", out / "result.json"]
-
-        def draw(path):
-            from . import plotting
-
-            plotting.save(plotting.compare(runs, optimum=problem.optimum,
-                                           title=f"{problem.name}: median of {args.seeds} "
-                                                 f"seeds, best to worst shaded"), path)
-
-        _plot_or_say(draw, out / "convergence.png", written)
-        print(f"wrote {', '.join(map(str, written))}")
+        report.write_compare(out, problem, budget, args.seeds, curves, finals, rows, runs)
     return 0
 
 
@@ -262,33 +156,21 @@ def cmd_nn(args):
     from problems.registry import classification_data
 
     try:
-        from metaopt.torch.training.comparison import compare, plot_comparison, table
+        from metaopt.torch.training.comparison import compare, table
     except ImportError as exc:
         raise SystemExit(f"nn needs the torch extra: pip install 'metaopt-engine[torch]' "
                          f"({exc})") from None
 
     gradient = [m for m in args.against.split(",") if m]
     free = [m for m in args.methods.split(",") if m]
+    out = report.out_folder(args.out)
     print(f"{args.task}: gradient optimizers {gradient} against gradient-free {free}; "
           f"{args.seconds:g} s or {args.passes:.3g} forward passes each")
     rows = compare(classification_data(args.task, args.rng), gradient, free, args.seconds,
                    args.passes)
     print("\n".join(table(rows)))
-    if args.out:
-        out = pathlib.Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / "history.csv", "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["method", "forward_passes", "seconds", "test_loss"])
-            for name, row in rows.items():
-                writer.writerows(zip([name] * len(row["curve"][0]), *row["curve"]))
-        with open(out / "result.json", "w") as handle:
-            json.dump({name: {k: (float(v) if isinstance(v, (float, np.floating, int)) else v)
-                              for k, v in row.items() if k != "curve"}
-                       for name, row in rows.items()}, handle, indent=2, default=str)
-        plot_comparison(rows, out / "comparison.png", f"{args.task}: gradient (solid) vs "
-                        f"gradient-free (dashed)")
-        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'comparison.png'}")
+    if out is not None:
+        report.write_nn(out, rows, args.task)
     return 0
 
 
@@ -302,6 +184,7 @@ def cmd_lr_search(args):
     from metaopt import Real, Space
 
     data = classification_data(args.task, args.rng)
+    out = report.out_folder(args.out)
     space = Space({"lr": Real(args.lr_min, args.lr_max, log=True)})
     search = LearningRateSearch(network_for(data), {"train": data["train"]}, space,
                                 optimizer=args.optimizer, steps=args.steps,
@@ -316,29 +199,9 @@ def cmd_lr_search(args):
     losses = np.concatenate([v for _, v in search.trials])
     print(f"best lr {res.params['lr']:.4g}: validation loss {res.fun:.4f} "
           f"({len(lrs)} trials in {seconds:.1f} s)")
-    if args.out:
-        out = pathlib.Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / "history.csv", "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["trial", "lr", "val_loss"])
-            writer.writerows(zip(range(len(lrs)), lrs, losses))
-        res.to_json(out / "result.json", history=False)  # the history is history.csv
-        plt = _pyplot()
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        finite = np.isfinite(losses)
-        ax.scatter(lrs[finite], losses[finite], s=14, alpha=0.7, label="trials")
-        ax.axvline(res.params["lr"], color="k", linestyle=":", label="best")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("learning rate")
-        ax.set_ylabel("validation loss")
-        ax.set_title(f"{args.optimizer} on {args.task}: {args.method} learning-rate search")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(out / "lr_search.png", dpi=110)
-        plt.close(fig)
-        print(f"wrote {out / 'history.csv'}, {out / 'result.json'}, {out / 'lr_search.png'}")
+    if out is not None:
+        report.write_lr_search(out, res, lrs, losses, f"{args.optimizer} on {args.task}: "
+                                                      f"{args.method} learning-rate search")
     return 0
 
 

@@ -1,5 +1,6 @@
-"""The one plotting module: convergence curves (one run, or a median and band over seeds) and
-tours, used by ``Result.plot``, the command line and the examples (needs matplotlib).
+"""The one plotting module: convergence curves (one run, or a median and band over seeds),
+tours, a learning-rate search's trials and gradient against gradient-free training curves,
+used by ``Result.plot``, the command line, the benchmarks and the examples (needs matplotlib).
 
 Curves show the error f - f* when the optimum is known, else f; the y axis is logarithmic
 whenever every value shown is positive or zero (zeros, a reached optimum, sit on a floor of
@@ -8,7 +9,8 @@ whenever every value shown is positive or zero (zeros, a reached optimum, sit on
 
 import numpy as np
 
-__all__ = ["pyplot", "convergence", "compare", "tour", "save", "FLOOR"]
+__all__ = ["pyplot", "convergence", "compare", "tour", "lr_search", "gradient_vs_free", "save",
+           "FLOOR"]
 
 #: Where an error of exactly zero is drawn on a log axis.
 FLOOR = 1e-16
@@ -126,6 +128,46 @@ def tour(coords, order, ax=None, title=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def lr_search(lrs, losses, best_lr, ax=None, title=None):
+    """Each trial's validation loss against its learning rate (log-log), the best marked."""
+    ax = _axes(ax)
+    lrs, losses = np.asarray(lrs, float), np.asarray(losses, float)
+    finite = np.isfinite(losses)
+    ax.scatter(lrs[finite], losses[finite], s=14, alpha=0.7, label="trials")
+    ax.axvline(best_lr, color="k", linestyle=":", label="best")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("validation loss")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def gradient_vs_free(rows, title=None):
+    """Test loss against forward passes and against seconds, one line per method: solid for
+    gradient optimizers, dashed for gradient-free ones (``metaopt nn``)."""
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True)
+    colors = plt.get_cmap("tab20").colors
+    for k, (name, row) in enumerate(rows.items()):
+        passes, seconds, loss = row["curve"]
+        style = dict(linestyle="-" if row["kind"] == "gradient" else "--",
+                     color=colors[k % 20], linewidth=1.2 if row["kind"] == "gradient" else 2.0)
+        left.plot(passes, loss, label=name, **style)
+        right.plot(seconds, loss, label=name, **style)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("per-sample forward passes")
+    right.set_xlabel("wall-clock seconds")
+    left.set_ylabel("test loss (cross-entropy)")
+    right.legend(fontsize=7, ncol=2)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 def save(ax_or_fig, path, dpi=120):

@@ -1,5 +1,9 @@
 """Workloads by name, as the command line and the benchmarks ask for them."""
 
+import importlib
+import os
+import sys
+
 from metaopt import Binary, Permutation
 
 from .binary import DeceptiveTrap, OneMax, make_knapsack
@@ -7,7 +11,8 @@ from .flowshop import load_taillard, taillard_instances
 from .functions import FUNCTIONS, make_function
 from .tsp import load_tsplib, tsplib_instances
 
-__all__ = ["Problem", "resolve", "listing", "classification_data", "NEURAL"]
+__all__ = ["Problem", "resolve", "resolve_objective", "listing", "classification_data",
+           "NEURAL"]
 
 NEURAL = ("digits", "wine", "breast_cancer", "spirals", "parity", "sine", "cartpole")
 
@@ -79,6 +84,34 @@ def _neural(name, rng):
                    report=lambda x: fit.evaluate(x, "test"))
 
 
+
+
+def resolve_objective(name, dim=10, rng=0, bounds=None, vectorized=False):
+    """What the command line runs: a user's ``module:function`` (looked up from the current
+    folder first, as ``python -m`` does; the box ``bounds`` for every coordinate, default
+    (-5, 5)), or a workload of :func:`resolve`; SystemExit naming what is wrong otherwise."""
+    if ":" in name:
+        module, _, attr = name.partition(":")
+        if not module or not attr:
+            raise SystemExit(f"the objective must be module:function, got {name!r}")
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        try:
+            fun = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise SystemExit(f"cannot load the objective {name!r}: {exc}") from None
+        if bounds and not bounds[0] < bounds[1]:
+            raise SystemExit(f"--bounds LOW HIGH needs LOW < HIGH, got {bounds[0]:g} "
+                             f"{bounds[1]:g}")
+        box = [(bounds[0], bounds[1])] * dim if bounds else [(-5.0, 5.0)] * dim
+        return Problem(name, fun, box, vectorized)
+    if bounds:
+        raise SystemExit(f"--bounds sets the box of a module:function objective; {name!r} is a "
+                         f"named problem with its own box")
+    try:
+        return resolve(name, dim, rng)
+    except KeyError:
+        raise SystemExit(f"unknown problem {name!r}; see `metaopt list`") from None
 
 
 def listing():

@@ -127,28 +127,8 @@ def table(rows):
 
 
 def plot_comparison(rows, path, title):
-    """Test loss against forward passes and against seconds, one line per method."""
-    import matplotlib
+    """Test loss against forward passes and against seconds (``metaopt.plotting``)."""
+    from ... import plotting
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True)
-    colors = plt.get_cmap("tab20").colors
-    for k, (name, row) in enumerate(rows.items()):
-        passes, seconds, loss = row["curve"]
-        style = dict(linestyle="-" if row["kind"] == "gradient" else "--",
-                     color=colors[k % 20], linewidth=1.2 if row["kind"] == "gradient" else 2.0)
-        left.plot(passes, loss, label=name, **style)
-        right.plot(seconds, loss, label=name, **style)
-    left.set_xscale("log")
-    left.set_yscale("log")
-    left.set_xlabel("per-sample forward passes")
-    right.set_xlabel("wall-clock seconds")
-    left.set_ylabel("test loss (cross-entropy)")
-    right.legend(fontsize=7, ncol=2)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    plotting.pyplot(files_only=True)
+    return plotting.save(plotting.gradient_vs_free(rows, title), path, dpi=110)
