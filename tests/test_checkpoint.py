@@ -325,3 +325,17 @@ def test_a_save_writes_only_the_evaluations_told_since_the_last_one(tmp_path, mo
     resumed = metaopt.minimize(sphere, BOUNDS, method="de", budget=4000, rng=0,
                                vectorized=True, pop_size=20, resume=path)
     assert len(resumed.trials) == 4000
+
+
+def test_a_checkpoint_of_an_earlier_version_is_refused_saying_so(tmp_path):
+    from metaopt.checkpoint import save_checkpoint
+
+    path = tmp_path / "run.ckpt"
+    metaopt.minimize(sphere, BOUNDS, method="de", budget=100, rng=0, vectorized=True,
+                     pop_size=10, checkpoint=path)
+    state = load_checkpoint(path)
+    del state["settings"]  # as metaopt wrote them before declared state
+    save_checkpoint(path, state)
+    with pytest.raises(CheckpointError, match="earlier metaopt"):
+        metaopt.minimize(sphere, BOUNDS, method="de", budget=200, rng=0, vectorized=True,
+                         pop_size=10, resume=path)
