@@ -2,7 +2,7 @@
 
 Every algorithm declares its evolving state in a class attribute ``STATE``: a dict from
 attribute name to a :class:`Field` (``Float``, ``Int``, ``Bool``, ``Str``, ``Array``,
-``FloatList``, ``RNG``, ``Nested``), merged along the class hierarchy, and creates every one of
+``ListOf``, ``RNG``, ``Nested``), merged along the class hierarchy, and creates every one of
 those attributes in ``__init__``. Everything else an optimizer holds is configuration (its
 hyperparameters, the space, kernels, the genome): built by the constructor from its arguments
 and never changed by a run, so it is not saved.
@@ -22,8 +22,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["StateError", "Field", "Float", "Int", "Bool", "Str", "Array", "FloatList", "RNG",
-           "Nested", "IntList", "StrList", "to_plain", "check_fields", "declared_state",
+__all__ = ["StateError", "Field", "Float", "Int", "Bool", "Str", "Array", "ListOf", "RNG",
+           "Nested", "to_plain", "check_fields", "declared_state",
            "generator_state"]
 
 
@@ -157,32 +157,16 @@ class Array(Field):
         return value.copy()
 
 
-class FloatList(Field):
-    """A list of real numbers (CMA-ES's histories)."""
+class ListOf(Field):
+    """A list whose items each fit ``item`` (CMA-ES's histories and restart records)."""
 
-    def __init__(self, *, nan=False):
-        self.nan = nan
+    def __init__(self, item):
+        self.item = item
 
     def _check(self, value, where, ctx):
         if not isinstance(value, list):
             raise StateError(f"{where}: a list belongs here, got {type(value).__name__}")
-        for i, item in enumerate(value):
-            Float(nan=self.nan).check(item, f"{where}[{i}]", ctx)
-        return [float(v) for v in value]
-
-
-class IntList(Field):
-    def _check(self, value, where, ctx):
-        if not isinstance(value, list):
-            raise StateError(f"{where}: a list belongs here, got {type(value).__name__}")
-        return [Int(low=0).check(v, f"{where}[{i}]", ctx) for i, v in enumerate(value)]
-
-
-class StrList(Field):
-    def _check(self, value, where, ctx):
-        if not isinstance(value, list):
-            raise StateError(f"{where}: a list belongs here, got {type(value).__name__}")
-        return [Str().check(v, f"{where}[{i}]", ctx) for i, v in enumerate(value)]
+        return [self.item.check(v, f"{where}[{i}]", ctx) for i, v in enumerate(value)]
 
 
 class RNG(Field):
@@ -238,20 +222,24 @@ class _Context:
         self.owner = owner
         self.free = {}
 
-    def size(self, name):
+    def _fixed(self, name):
+        """The size ``name`` stands for when it is fixed (an int, or an int attribute of the
+        owner), else None (a free size)."""
         if isinstance(name, int):
             return name
         held = getattr(self.owner, name, None)
         if isinstance(held, numbers.Integral) and not isinstance(held, bool):
             return int(held)
-        return self.free.get(name, "free")
+        return None
+
+    def size(self, name):
+        fixed = self._fixed(name)
+        return fixed if fixed is not None else self.free.get(name, "free")
 
     def fits(self, name, size):
-        if isinstance(name, int):
-            return size == name
-        held = getattr(self.owner, name, None)
-        if isinstance(held, numbers.Integral) and not isinstance(held, bool):
-            return size == held
+        fixed = self._fixed(name)
+        if fixed is not None:
+            return size == fixed
         return self.free.setdefault(name, size) == size
 
     def current(self, where):

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._checks import check_choice, check_int, check_point, check_real
 from ..kernels import cmaes as K
-from ..state import Array, Bool, Float, FloatList, Int, IntList, StrList
+from ..state import Array, Bool, Float, Int, ListOf, Str
 from .base import Optimizer
 from .cmaes_parameters import default_popsize, strategy_parameters
 
@@ -132,8 +132,8 @@ class CMAES(Optimizer):
     # -- one run -------------------------------------------------------------------------------
     STATE = {
         "large_restarts": Int(0, 40), "evals_large": Int(0), "evals_small": Int(0),
-        "regime_small": Bool(), "restart_nfev": IntList(), "restart_reason": StrList(),
-        "restart_popsize": IntList(),
+        "regime_small": Bool(), "restart_nfev": ListOf(Int(0)),
+        "restart_reason": ListOf(Str()), "restart_popsize": ListOf(Int(0)),
         # the last samples: unconstrained points, their steps, and what was asked
         "_X": Array(float, "m", "dim", optional=True),
         "_Y": Array(float, "m", "dim", optional=True),
@@ -143,8 +143,8 @@ class CMAES(Optimizer):
         "lam": Int(2, 2**20), "mean": Array(float, "dim"), "sigma": Float(0.0),
         "sigma_start": Float(0.0), "C": Array(float, ...), "B": Array(float, None, None),
         "D": Array(float, "dim", low=0.0), "pc": Array(float, "dim"), "ps": Array(float, "dim"),
-        "g": Int(0), "eigen_g": Int(0), "best_history": FloatList(),
-        "median_history": FloatList(), "run_start": Int(0),
+        "g": Int(0), "eigen_g": Int(0), "best_history": ListOf(Float()),
+        "median_history": ListOf(Float()), "run_start": Int(0),
     }
     #: Tutorial Table 1's values (one record), derived from lam at each run's start and on
     #: load, and the generations between eigendecompositions.
