@@ -5,18 +5,15 @@ import numpy as np
 from .._checks import check_choice, check_int, check_real
 from ..kernels import ga as KG
 from .base import POPULATION_STATE, Optimizer, population_problem
-from .genomes import Bits, Permutations, Tours, UnitCube, make_genome
+from .genomes import make_genome
 
 __all__ = ["GA"]
 
-#: Crossovers and mutations per genome, the defaults first.
-OPERATORS = ((UnitCube, ("sbx",), ("polynomial",)),
-             (Bits, ("uniform", "kpoint"), ("bitflip",)),
-             (Permutations, ("ox", "pmx"), ("inversion", "swap", "2opt", "insertion", "mixed")))
-
-
-def _operators(genome):
-    return next((cx, mut) for cls, cx, mut in OPERATORS if isinstance(genome, cls))
+#: Defaults that follow the genome: population, mutation rate (None: ``1/dim``, per gene) and
+#: tournament size. A permutation without distances (a black box) is mutated per child; with
+#: distances the memetic 2-opt mutation is applied to 30% of the children.
+GENOME_DEFAULTS = {"cube": (100, None, 2), "bits": (100, None, 2),
+                   "permutation": (50, 0.9, 4), "tour": (100, 0.3, 2)}
 
 
 class GA(Optimizer):
@@ -75,25 +72,24 @@ class GA(Optimizer):
                  budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         self.genome = make_genome(self.space, distances, "GA", permutation_alone=False)
-        self.native = self.genome.native
-        crossovers, mutations = _operators(self.genome)
-        # with a distance matrix the memetic variant is the default
-        tours = isinstance(self.genome, Tours)
-        black_box = isinstance(self.genome, Permutations) and not tours
-        default_mut = "2opt" if tours else "mixed" if black_box else mutations[0]
-        self.crossover = check_choice("crossover", crossovers[0] if crossover is None
-                                      else crossover, crossovers)
-        self.mutation = check_choice("mutation", default_mut if mutation is None else mutation,
-                                     mutations)
-        self.pop_size = check_int("pop_size", (50 if black_box else 100) if pop_size is None
-                                  else pop_size, minimum=4)
+        g = self.genome
+        self.native = g.native
+        default_pop, default_rate, default_tournament = GENOME_DEFAULTS[g.kind]
+        self.crossover = check_choice("crossover", g.CROSSOVERS[0] if crossover is None
+                                      else crossover, g.CROSSOVERS)
+        self.mutation = check_choice("mutation", g.MUTATIONS[0] if mutation is None
+                                     else mutation, g.MUTATIONS)
+        self._crossover_op = g.crossover(self.crossover)
+        self._mutation_op = g.mutation(self.mutation)
+        self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
+                                  minimum=4)
         self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 0.9 if black_box else 0.3 if tours else 1.0 / self.dim
+        default_rate = 1.0 / self.dim if default_rate is None else default_rate
         self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
                                         else mutation_rate, 0.0, 1.0)
         self.eta_c = check_real("eta_c", eta_c, 0.0)
         self.eta_m = check_real("eta_m", eta_m, 0.0)
-        self.tournament_size = check_int("tournament_size", (4 if black_box else 2)
+        self.tournament_size = check_int("tournament_size", default_tournament
                                          if tournament_size is None else tournament_size,
                                          minimum=1)
         self.elitism = check_int("elitism", elitism, minimum=0, maximum=self.pop_size - 2)
@@ -172,27 +168,11 @@ class GA(Optimizer):
         return self.genome.random(self.pop_size, self.rng, self.init)
 
     def _cross(self, first, second):
-        g, rng, rate = self.genome, self.rng, self.crossover_rate
-        if self.crossover == "sbx":
-            return g.sbx(first, second, rng, rate, self.eta_c)
-        if self.crossover == "uniform":
-            return g.uniform(first, second, rng, rate)
-        if self.crossover == "kpoint":
-            return g.k_point(first, second, rng, rate, self.k_points)
-        if self.crossover == "ox":
-            return g.order_crossover(first, second, rng, rate)
-        return g.pmx(first, second, rng, rate)
+        return self._crossover_op(first, second, self.rng, rate=self.crossover_rate,
+                                  eta=self.eta_c, k=self.k_points)
 
     def _mutate(self, children):
-        g, rng, rate = self.genome, self.rng, self.mutation_rate
-        if self.mutation == "polynomial":
-            return g.polynomial(children, rng, rate, self.eta_m)
-        if self.mutation == "bitflip":
-            return g.bit_flip(children, rng, rate)
-        if self.mutation == "2opt" and isinstance(g, Tours):
-            children, evaluations = g.two_opt(children, rng, rate)
-            self.ndelta += evaluations
-            return children
-        # inversion, and "2opt" without distances, are a random segment reversal
-        move = "2opt" if self.mutation in ("inversion", "2opt") else self.mutation
-        return g.mutated(children, rng, rate, move)
+        children, evaluations = self._mutation_op(children, self.rng, rate=self.mutation_rate,
+                                                  eta=self.eta_m)
+        self.ndelta += evaluations
+        return children

@@ -1,5 +1,7 @@
 """Genomes: the variable kinds that GA, SA, tabu search and ILS work on natively, each giving
-random points, neighbourhoods, kicks and pair draws over the Numba kernels.
+one interface over the Numba kernels (see :class:`Genome`): random points, proposals (one move
+per row), neighbours with their tabu attributes, descent moves, kicks, and GA operators looked
+up by name once.
 
 - :class:`UnitCube`: reals, integers and choices (any mixed space) on ``[0, 1]^dim``;
 - :class:`Bits`: a space of ``Binary`` variables only;
@@ -8,8 +10,12 @@ random points, neighbourhoods, kicks and pair draws over the Numba kernels.
   and 2-opt + Or-opt local search from move deltas.
 
 A genome holds only what the constructor gave (no evolving state); the algorithms keep their
-own logic (selection, acceptance, tabu memory, perturbation schedules) over it.
+own logic (selection, acceptance, tabu memory, perturbation schedules) over it and never ask
+which genome they hold: what differs is a method of the genome or one of its capabilities
+(``native``, ``continuous``, ``distances``, ``n_attributes``, ``kind``).
 """
+
+import math
 
 import numpy as np
 
@@ -43,24 +49,78 @@ def permutation_problem(X):
 
 
 class Genome:
-    """Base: a genome of ``dim`` genes."""
+    """Base: a genome of ``dim`` genes, and the interface every genome gives.
 
+    The move methods share one keyword signature, so an algorithm calls them the same way
+    whatever the genome; each genome reads the settings that concern it (a step size for the
+    unit cube, a number of flips for bits, a move kind for permutations) and ignores the rest.
+    """
+
+    #: A short name of the genome, for per-genome default tables ("cube", "bits",
+    #: "permutation", "tour").
+    kind = ""
     #: Whether the algorithm hands out the genome's values themselves (bits, permutations)
     #: rather than unit-cube points that the space decodes.
     native = True
+    #: Whether moves have a step size that can shrink (the unit cube): step adaptation, and
+    #: tabu regions around visited points instead of tabu move attributes.
+    continuous = False
+    #: The distance matrix of a tour (moves scored by their deltas in kernels), else None.
+    distances = None
     #: How many tabu attributes its single moves have (a bit, a pair of values; 0: none).
     n_attributes = 0
+    #: GA operator names, the default first.
+    CROSSOVERS = ()
+    MUTATIONS = ()
 
     def __init__(self, space):
         self.dim = space.dim
 
     def random(self, m, rng, design="lhs"):
+        """``m`` random points, (m, dim)."""
         raise NotImplementedError
 
     def check_points(self, X):
         """Why the rows of ``X`` are not points of this genome, or None when they are (what a
         checkpoint's points are checked with before they reach a kernel)."""
         raise NotImplementedError
+
+    def propose(self, X, rng, *, scales=None, distribution="gauss", flips=1, move="mixed"):
+        """Each row of ``X`` with one random move (simulated annealing's proposals)."""
+        raise NotImplementedError
+
+    def neighbours(self, x, m, rng, *, step=None, move="mixed"):
+        """``m`` sampled single-move neighbours of ``x`` and each move's tabu attribute (an
+        index below ``n_attributes``; the moved coordinate on the unit cube)."""
+        raise NotImplementedError
+
+    def descent_size(self, move="mixed"):
+        """How many distinct moves :meth:`descent` has from one point."""
+        raise NotImplementedError
+
+    def descent(self, x, m, rng, scan, scan_at, *, step=None, move="mixed"):
+        """``m`` moves of a local descent from ``x``; returns them with the scan of an
+        enumerated neighbourhood (the list of moves and where the next batch starts: None and
+        0 where the neighbourhood is sampled, not listed)."""
+        raise NotImplementedError
+
+    def kick(self, x, rng, *, scale=0.1, bits=1):
+        """A perturbation of ``x`` (iterated local search's kick)."""
+        raise NotImplementedError
+
+    def kick_problem(self):
+        """Why :meth:`kick` cannot perturb points of this genome, or None."""
+        return None
+
+    def crossover(self, name):
+        """The crossover called ``name`` (one of ``CROSSOVERS``): a callable ``(first, second,
+        rng, *, rate, eta, k) -> (children1, children2)``."""
+        return getattr(self, f"_crossover_{name}")
+
+    def mutation(self, name):
+        """The mutation called ``name`` (one of ``MUTATIONS``): a callable ``(children, rng, *,
+        rate, eta) -> (children, move deltas evaluated)``."""
+        return getattr(self, f"_mutation_{name}")
 
     def __repr__(self):
         return f"{type(self).__name__}(dim={self.dim})"
@@ -69,7 +129,11 @@ class Genome:
 class UnitCube(Genome):
     """Reals, integers and choices searched on the unit cube (the space decodes them)."""
 
+    kind = "cube"
     native = False
+    continuous = True
+    CROSSOVERS = ("sbx",)
+    MUTATIONS = ("polynomial",)
 
     def __init__(self, space):
         super().__init__(space)
@@ -100,9 +164,27 @@ class UnitCube(Genome):
             else rng.standard_cauchy(X.shape)
         return KM.scaled_steps(X, scales, z)
 
-    def kick(self, x, rng, scale):
+    def kick(self, x, rng, *, scale=0.1, bits=1):
         """A Gaussian step of ``scale``, clipped to the cube."""
         return np.clip(x + scale * rng.standard_normal(self.dim), 0.0, 1.0)
+
+    def propose(self, X, rng, *, scales=None, distribution="gauss", flips=1, move="mixed"):
+        return self.scaled_steps(X, scales, rng, distribution)
+
+    def neighbours(self, x, m, rng, *, step=None, move="mixed"):
+        return self.compass(x, m, rng, step, at_least_a_level=True)
+
+    def descent_size(self, move="mixed"):
+        return 2 * self.dim
+
+    def descent(self, x, m, rng, scan, scan_at, *, step=None, move="mixed"):
+        return self.compass(x, m, rng, step)[0], scan, scan_at
+
+    def _crossover_sbx(self, first, second, rng, *, rate, eta, k=None):
+        return self.sbx(first, second, rng, rate, eta)
+
+    def _mutation_polynomial(self, children, rng, *, rate, eta):
+        return self.polynomial(children, rng, rate, eta), 0
 
     def sbx(self, first, second, rng, rate, eta):
         """Bounded SBX crossover (Deb & Agrawal 1995, as in Deb's NSGA-II code)."""
@@ -121,13 +203,37 @@ class UnitCube(Genome):
 class Bits(Genome):
     """Bit strings (a space of ``Binary`` variables)."""
 
+    kind = "bits"
     n_attributes = property(lambda self: self.dim)
+    CROSSOVERS = ("uniform", "kpoint")
+    MUTATIONS = ("bitflip",)
 
     def check_points(self, X):
         return None if np.isin(X, (0.0, 1.0)).all() else "bits other than 0 and 1"
 
     def random(self, m, rng, design=None):
         return (rng.random((m, self.dim)) < 0.5).astype(float)
+
+    def propose(self, X, rng, *, scales=None, distribution="gauss", flips=1, move="mixed"):
+        return self.flip_rows(X, rng, flips)
+
+    def neighbours(self, x, m, rng, *, step=None, move="mixed"):
+        return self.flips(x, m, rng)
+
+    def descent_size(self, move="mixed"):
+        return self.dim + self.dim ** 2 // 4
+
+    def descent(self, x, m, rng, scan, scan_at, *, step=None, move="mixed"):
+        return self.flips_or_swaps(x, m, rng), scan, scan_at
+
+    def _crossover_uniform(self, first, second, rng, *, rate, eta=None, k=None):
+        return self.uniform(first, second, rng, rate)
+
+    def _crossover_kpoint(self, first, second, rng, *, rate, eta=None, k):
+        return self.k_point(first, second, rng, rate, k)
+
+    def _mutation_bitflip(self, children, rng, *, rate, eta=None):
+        return self.bit_flip(children, rng, rate), 0
 
     def flips(self, x, m, rng):
         """``m`` single-bit flips of ``x`` (distinct bits while ``m <= dim``); the bits."""
@@ -166,7 +272,7 @@ class Bits(Genome):
         """Each bit flipped with probability ``rate``."""
         return KG.bit_flip(children, rate, rng.random(children.shape))
 
-    def kick(self, x, rng, bits):
+    def kick(self, x, rng, *, scale=0.1, bits=1):
         """``x`` with ``bits`` distinct random bits flipped."""
         y = x.copy()
         flips = rng.choice(self.dim, min(bits, self.dim), replace=False)
@@ -177,10 +283,45 @@ class Bits(Genome):
 class Permutations(Genome):
     """Permutations of ``0..n-1`` (one ``Permutation`` variable)."""
 
+    kind = "permutation"
     n_attributes = property(lambda self: self.dim * self.dim)
+    CROSSOVERS = ("ox", "pmx")
+    MUTATIONS = ("mixed", "inversion", "swap", "2opt", "insertion")
 
     def check_points(self, X):
         return permutation_problem(X)
+
+    def propose(self, X, rng, *, scales=None, distribution="gauss", flips=1, move="mixed"):
+        return self.moved(X, rng, move)[0]
+
+    def neighbours(self, x, m, rng, *, step=None, move="mixed"):
+        return self.moved(np.repeat(x[None, :], m, axis=0), rng, move)
+
+    def descent_size(self, move="mixed"):
+        return self.neighbourhood_size(move)
+
+    def descent(self, x, m, rng, scan, scan_at, *, step=None, move="mixed"):
+        """The moves listed by :meth:`move_list`, scanned circularly: a whole lap without an
+        improvement proves a local optimum."""
+        if scan is None:
+            scan, scan_at = self.move_list(move, rng), 0
+        picks = (scan_at + np.arange(m)) % len(scan)
+        return self.apply_listed(x, scan[picks]), scan, int(picks[-1] + 1) % len(scan)
+
+    def _crossover_ox(self, first, second, rng, *, rate, eta=None, k=None):
+        return self.order_crossover(first, second, rng, rate)
+
+    def _crossover_pmx(self, first, second, rng, *, rate, eta=None, k=None):
+        return self.pmx(first, second, rng, rate)
+
+    def _mutation_move(self, move):
+        def mutate(children, rng, *, rate, eta=None):
+            return self.mutated(children, rng, rate, move), 0
+        return mutate
+
+    def mutation(self, name):
+        # inversion, and "2opt" without distances, are a random segment reversal
+        return self._mutation_move("2opt" if name in ("inversion", "2opt") else name)
 
     def random(self, m, rng, design=None):
         return np.argsort(rng.random((m, self.dim)), axis=1).astype(float)
@@ -265,7 +406,13 @@ class Permutations(Genome):
         """Three sorted cut points ``0 < c1 < c2 < c3 < n`` of a double bridge."""
         return np.sort(rng.choice(np.arange(1, self.dim), 3, replace=False))
 
-    def kick(self, x, rng, strength=None):
+    def kick_problem(self):
+        if self.dim >= 4:
+            return None
+        return (f"a double bridge needs at least 4 elements: enumerate its "
+                f"{math.factorial(self.dim)} orders, or use method='ga'")
+
+    def kick(self, x, rng, *, scale=0.1, bits=1):
         """The double-bridge kick (Martin, Otto & Felten 1991)."""
         cuts = self.kick_cuts(rng)[None, :]
         return KP.double_bridge(x[None, :].astype(np.int64), cuts)[0].astype(float)
@@ -275,6 +422,10 @@ class Tours(Permutations):
     """Permutations that are tours of a distance matrix: nearest-neighbour candidate lists
     and 2-opt + Or-opt local search computed from move deltas."""
 
+    kind = "tour"
+    #: With distances the memetic mutation ("2opt": a 2-opt local optimum) is the default.
+    MUTATIONS = ("2opt", "inversion", "swap", "insertion", "mixed")
+
     def __init__(self, space, distances, n_neighbors=10):
         super().__init__(space)
         self.distances = np.ascontiguousarray(distances, dtype=float)
@@ -283,7 +434,10 @@ class Tours(Permutations):
                              f"{self.distances.shape}")
         self.neighbors = KP.neighbor_lists(self.distances, n_neighbors)
 
-    def two_opt(self, children, rng, rate):
+    def mutation(self, name):
+        return self.two_opt if name == "2opt" else super().mutation(name)
+
+    def two_opt(self, children, rng, rate, eta=None):
         """Memetic mutation: each child taken to a 2-opt + Or-opt local optimum with
         probability ``rate``; returns the children and the move deltas evaluated."""
         perms = children.astype(np.int64)

@@ -9,7 +9,7 @@ from .._checks import check_choice, check_int, check_real
 from ..kernels import permutation as KP
 from ..state import Array, Bool, Float, Int
 from .base import Optimizer
-from .genomes import MOVES, Bits, Permutations, Tours, UnitCube, make_genome
+from .genomes import MOVES, make_genome
 
 __all__ = ["ILS"]
 
@@ -77,11 +77,15 @@ class ILS(Optimizer):
         super().__init__(bounds, rng=rng, budget=budget)
         n_neighbors = check_int("neighbors", neighbors, minimum=1)
         self.genome = g = make_genome(self.space, distances, "ILS", n_neighbors=n_neighbors)
-        tours = isinstance(g, Tours)
-        if isinstance(g, Permutations) and self.dim < 4:
-            raise ValueError(f"ILS kicks a permutation with a double bridge, which needs at "
-                             f"least 4 elements; got {self.space!r}: enumerate its "
-                             f"{'2' if self.dim == 2 else '6'} orders, or use method='ga'")
+        # With distances, walkers descend inside a kernel (2-opt + Or-opt from move deltas) and
+        # each batch is one kicked-and-improved tour per walker; otherwise a batch is a slice
+        # of one point's neighbourhood. Chosen once.
+        tours = g.distances is not None
+        self._ask_batch = self._ask_tours if tours else self._ask_neighbours
+        self._tell_batch = self._tell_tours if tours else self._tell_neighbours
+        problem = g.kick_problem()
+        if problem:
+            raise ValueError(f"ILS cannot kick {self.space!r}: {problem}")
         default_pop = 1 if tours else min(2 * self.dim, 64)
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)
@@ -96,9 +100,7 @@ class ILS(Optimizer):
         self.kick_scale = check_real("kick_scale", kick_scale, 0.0, low_open=True)
         self.native = g.native  # tours and bits are handed out as values
         # how many distinct neighbours a point has: reversals, flips and swaps, compass moves
-        neighbourhood = 1 if tours else g.neighbourhood_size(self.move) \
-            if isinstance(g, Permutations) else self.dim + self.dim**2 // 4 \
-            if isinstance(g, Bits) else 2 * self.dim
+        neighbourhood = 1 if tours else g.descent_size(self.move)
         self.patience = check_int(
             "patience", patience if patience is not None
             else max(1, math.ceil(neighbourhood / self.pop_size)), minimum=1)
@@ -133,7 +135,7 @@ class ILS(Optimizer):
                 (self.current is None) != (self.stale is None):
             return "current, current_f and stale must all be None or all arrays"
         if self.current is not None:
-            walkers = self.pop_size if isinstance(self.genome, Tours) else 1
+            walkers = self.pop_size if self.genome.distances is not None else 1
             if self.current.shape[0] != walkers:
                 return f"current has {self.current.shape[0]} walkers, expected {walkers}"
             started = np.isfinite(self.current_f)
@@ -156,8 +158,12 @@ class ILS(Optimizer):
         return self.genome.random(m, self.rng, "random")
 
     def _ask(self):
-        if isinstance(self.genome, Tours):
-            return self._ask_tours()
+        return self._ask_batch()
+
+    def _tell(self, X, f):
+        return self._tell_batch(X, f)
+
+    def _ask_neighbours(self):
         if self._x is None:
             return self._random_points(self.pop_size)
         neighbours = self._neighbours(self._x, self.pop_size - int(self._x_is_new))
@@ -165,9 +171,7 @@ class ILS(Optimizer):
             return np.vstack([self._x[None, :], neighbours])
         return neighbours
 
-    def _tell(self, X, f):
-        if isinstance(self.genome, Tours):
-            return self._tell_tours(X, f)
+    def _tell_neighbours(self, X, f):
         if self._x is None:  # the first batch: random points, the best one starts
             i = int(np.argmin(f))
             self._x, self._fx, self._x_is_new = X[i].copy(), f[i], False
@@ -182,7 +186,7 @@ class ILS(Optimizer):
             self._x, self._fx, self._stall = X[i].copy(), f[i], 0
             return
         self._stall += 1
-        if isinstance(self.genome, UnitCube) and self._stall >= self.patience:
+        if self.genome.continuous and self._stall >= self.patience:
             self._step /= 2.0
             self._stall = 0
             if self._step >= self.min_step:
@@ -207,21 +211,13 @@ class ILS(Optimizer):
     # -- neighbourhoods ----------------------------------------------------------------------
     def _neighbours(self, x, m):
         """Permutation moves, bit flips and swaps, or compass moves ``+-step``."""
-        g, m = self.genome, max(m, 1)
-        if isinstance(g, Permutations):
-            if self._scan is None:
-                self._scan, self._scan_at = g.move_list(self.move, self.rng), 0
-            picks = (self._scan_at + np.arange(m)) % len(self._scan)
-            self._scan_at = int(picks[-1] + 1) % len(self._scan)
-            return g.apply_listed(x, self._scan[picks])
-        if isinstance(g, Bits):
-            return g.flips_or_swaps(x, m, self.rng)
-        return g.compass(x, m, self.rng, self._step)[0]
+        X, self._scan, self._scan_at = self.genome.descent(
+            x, max(m, 1), self.rng, self._scan, self._scan_at, step=self._step, move=self.move)
+        return X
 
     def _kick(self, x):
         """A double bridge, ``kick_bits`` flips, or a Gaussian step of ``kick_scale``."""
-        strength = self.kick_bits if isinstance(self.genome, Bits) else self.kick_scale
-        return self.genome.kick(x, self.rng, strength)
+        return self.genome.kick(x, self.rng, scale=self.kick_scale, bits=self.kick_bits)
 
     # -- tours with a distance matrix ------------------------------------------------------------
     def _improve(self, tour, active):

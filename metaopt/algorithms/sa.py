@@ -10,7 +10,7 @@ from ..constraints import INFEASIBLE
 from ..kernels import annealing as KA
 from ..state import Array, Float, Int
 from .base import Optimizer, population_problem
-from .genomes import MOVES, Bits, Tours, UnitCube, make_genome
+from .genomes import MOVES, make_genome
 
 __all__ = ["SA", "SCHEDULES"]
 
@@ -67,7 +67,12 @@ class SA(Optimizer):
         super().__init__(bounds, rng=rng, budget=budget)
         self.genome = make_genome(self.space, distances, "SA", permutation_alone=False)
         self.native = self.genome.native
-        tours = isinstance(self.genome, Tours)
+        # With distances the chains anneal inside a kernel (moves scored by their deltas);
+        # otherwise each batch is one genome move per chain, accepted here. Chosen once.
+        tours = self.genome.distances is not None
+        self._advance = self._anneal_tours if tours else self._propose_moves
+        self._accept = self._tell_tours if tours else self._metropolis
+        self._first_T0 = self._set_T0_from_tours if tours else self._T0_at_first_move
         default_pop = 4 if tours else 32
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)
@@ -142,23 +147,26 @@ class SA(Optimizer):
     def _ask(self):
         if self.chains is None:
             return self._initial()
-        if isinstance(self.genome, Tours):
-            return self._anneal_tours()
-        self._proposal = self._propose(self.chains)
-        return self._proposal
+        return self._advance()
 
     def _tell(self, X, f):
         if self.chains is None:
             self.chains, self.chain_f = X.copy(), f.copy()
             if self._told is not None:
                 self.chain_raw = np.stack(self._told).astype(float)
-            if isinstance(self.genome, Tours):
-                self._set_T0_from_tours()
+            self._first_T0()
             return
-        if isinstance(self.genome, Tours):
-            self.chain_f[: len(f)] = f  # the kernel tracked them; the objective has the last word
-            self._after_step(f)
-            return
+        self._accept(X, f)
+
+    def _propose_moves(self):
+        self._proposal = self._propose(self.chains)
+        return self._proposal
+
+    def _tell_tours(self, X, f):
+        self.chain_f[: len(f)] = f  # the kernel tracked them; the objective has the last word
+        self._after_step(f)
+
+    def _metropolis(self, X, f):
         k = len(f)
         u = self.rng.random(k)
         if self._told is None or self.chain_raw is None:
@@ -176,7 +184,7 @@ class SA(Optimizer):
             self.chain_raw[:, :k][:, accept] = np.stack([raw, cv])[:, accept]
         self.chains[:k][accept] = X[accept]
         self.chain_f[:k][accept] = f[accept]
-        if isinstance(self.genome, UnitCube):
+        if self.genome.continuous:
             self._adapt_steps(accept)
         self._cool()
         self._after_step(f)
@@ -216,11 +224,9 @@ class SA(Optimizer):
 
     def _propose(self, x):
         """One move per chain: a scaled step, ``flips`` bit flips, or a permutation move."""
-        if isinstance(self.genome, UnitCube):
-            return self.genome.scaled_steps(x, self._sigma, self.rng, self.distribution)
-        if isinstance(self.genome, Bits):
-            return self.genome.flip_rows(x, self.rng, self.flips)
-        return self.genome.moved(x, self.rng, self.move)[0]
+        return self.genome.propose(x, self.rng, scales=self._sigma,
+                                   distribution=self.distribution, flips=self.flips,
+                                   move=self.move)
 
     def _adapt_steps(self, accept):
         self._accepted[: len(accept)] += accept
@@ -230,6 +236,9 @@ class SA(Optimizer):
             self._accepted[:] = 0
 
     # -- tours with distances ------------------------------------------------------------------
+    def _T0_at_first_move(self):
+        """Without distances T0 is measured on the first proposals (``_set_T0``)."""
+
     def _set_T0_from_tours(self):
         if self.T0 is None:
             probe = self.rng.random((1, 2000, 3))

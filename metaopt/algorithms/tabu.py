@@ -6,9 +6,13 @@ from .._checks import check_choice, check_int, check_real
 from ..kernels import tabu as KT
 from ..state import Array, Float, Int
 from .base import Optimizer
-from .genomes import MOVES, Bits, Permutations, Tours, UnitCube, make_genome
+from .genomes import MOVES, make_genome
 
 __all__ = ["Tabu"]
+
+#: Neighbours per batch by genome (a tour with distances scores all its moves in a kernel).
+DEFAULT_POP = {"tour": lambda dim: 1, "permutation": lambda dim: 64,
+               "bits": lambda dim: min(dim, 64), "cube": lambda dim: min(2 * dim, 64)}
 
 
 class Tabu(Optimizer):
@@ -51,9 +55,14 @@ class Tabu(Optimizer):
         super().__init__(bounds, rng=rng, budget=budget)
         self.genome = g = make_genome(self.space, distances, "Tabu", n_neighbors=8)
         self.native = g.native
-        tours = isinstance(g, Tours)
-        default_pop = 1 if tours else 64 if isinstance(g, Permutations) else \
-            min(self.dim if isinstance(g, Bits) else 2 * self.dim, 64)
+        # With distances each batch runs tabu iterations inside a kernel (all candidate 2-opt
+        # moves scored by their deltas, removed edges tabu); otherwise a batch is a sampled
+        # neighbourhood with tabu move attributes, or tabu regions on the unit cube. Chosen once.
+        self._tours = tours = g.distances is not None
+        self._regions = g.continuous
+        self._next_batch = self._tour_steps if tours else self._sampled_neighbours
+        self._choose = self._tour_told if tours else self._best_admissible
+        default_pop = DEFAULT_POP[g.kind](self.dim)
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=1)
         # For tours, 0.4 n measured best on kroA100 among 0.08n..0.6n (benchmarks/tsp.py).
@@ -99,30 +108,31 @@ class Tabu(Optimizer):
     def _state_problem(self):
         if self._tabu_until.shape != (self.genome.n_attributes,):
             return f"_tabu_until has shape {self._tabu_until.shape}"
-        side = self.dim if isinstance(self.genome, Tours) else 0
+        side = self.dim if self._tours else 0
         if self._tabu_edges.shape != (side, side):
             return f"_tabu_edges has shape {self._tabu_edges.shape}"
         if self._region_coord.size and self._region_coord.max() >= self.dim:
             return "_region_coord names a coordinate past the last"
         if self._attrs is not None and self._attrs.size:
-            limit = self.dim if isinstance(self.genome, UnitCube) else self.genome.n_attributes
+            limit = self.dim if self._regions else self.genome.n_attributes
             if self._attrs.max() >= limit:
                 return f"_attrs holds attributes past {limit - 1}"
         if self._pending is not None and self.current is not None \
-                and not isinstance(self.genome, Tours) \
+                and not self._tours \
                 and (self._attrs is None or self._attrs.shape[0] != self._pending.shape[0]):
             return "a pending batch of neighbours needs one move attribute (_attrs) per row"
         return super()._state_problem()
 
     @property
     def batch_size(self):
-        return 1 if self.current is not None and isinstance(self.genome, Tours) else self.pop_size
+        return 1 if self.current is not None and self._tours else self.pop_size
 
     def _ask(self):
         if self.current is None:
             return self.genome.random(self.pop_size, self.rng)
-        if isinstance(self.genome, Tours):
-            return self._tour_steps()
+        return self._next_batch()
+
+    def _sampled_neighbours(self):
         X, self._attrs = self._neighbours(self.current)
         return X
 
@@ -130,11 +140,15 @@ class Tabu(Optimizer):
         if self.current is None:
             i = int(np.argmin(f))
             self.current, self.current_f = X[i].copy(), f[i]
-            if isinstance(self.genome, Tours):
+            if self._tours:
                 self._length = f[i]
             return
-        if isinstance(self.genome, Tours):
-            return  # the kernel moved the current tour; the objective saw its best
+        self._choose(X, f)
+
+    def _tour_told(self, X, f):
+        """Nothing to choose: the kernel moved the current tour; the objective saw its best."""
+
+    def _best_admissible(self, X, f):
         k = len(f)
         order = np.argsort(f, kind="stable")
         best_before = self.best_fun if np.isfinite(self.best_fun) else np.inf
@@ -146,7 +160,7 @@ class Tabu(Optimizer):
             self.current, self.current_f = X[chosen].copy(), f[chosen]
         self.iteration += 1
         self._since_best = 0 if f[:k].min() < best_before else self._since_best + 1
-        if isinstance(self.genome, UnitCube) and self._since_best >= self.patience:
+        if self._regions and self._since_best >= self.patience:
             self._step, self._since_best = max(self._step / 2.0, 1e-12), 0
 
     # -- neighbourhoods --------------------------------------------------------------------
@@ -154,17 +168,13 @@ class Tabu(Optimizer):
         """The sampled neighbourhood and each move's tabu attribute: the values a move
         touched (permutations), the flipped bit, or the moved coordinate (unit cube; integers and
         choices move by at least one level)."""
-        g, m = self.genome, self.pop_size
-        if isinstance(g, Permutations):
-            return g.moved(np.repeat(x[None, :], m, axis=0), self.rng, self.move)
-        if isinstance(g, Bits):
-            return g.flips(x, m, self.rng)
-        return g.compass(x, m, self.rng, self._step, at_least_a_level=True)
+        return self.genome.neighbours(x, self.pop_size, self.rng, step=self._step,
+                                      move=self.move)
 
     def _tabu_mask(self, X):
         """Which candidate rows are tabu: their move attribute is, or (reals) they fall within
         ``step / 2`` of a recently visited point."""
-        if not isinstance(self.genome, UnitCube):
+        if not self._regions:
             told = self._attrs[: X.shape[0]]  # a batch cut short by the budget tells fewer rows
             return self._tabu_until[np.asarray(told, np.int64)] > self.iteration
         live = self._region_until > self.iteration
@@ -175,7 +185,7 @@ class Tabu(Optimizer):
 
     def _make_tabu(self, i, x):
         until = self.iteration + self.tenure
-        if isinstance(self.genome, UnitCube):  # the point left, kept as the move that left it
+        if self._regions:  # the point left, kept as the move that left it
             live = self._region_until > self.iteration
             j = int(self._attrs[i])
             self._region_coord = np.append(self._region_coord[live], j)
@@ -200,7 +210,7 @@ class Tabu(Optimizer):
         if self.current is None:
             return np.empty((0, self.dim)), np.empty(0)
         # The best point met, then the current one (tabu search may stand uphill of its best).
-        if isinstance(self.genome, Tours) or self._best_u is None \
+        if self._tours or self._best_u is None \
                 or self.current_f <= self.best_fun:
             best = self._best_u if self._best_u is not None else self.current
             return best[None, :], np.array([self.best_fun])
