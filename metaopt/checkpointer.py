@@ -151,14 +151,15 @@ class RunState:
         self.evaluations.nfail = state["nfail"]
         self.objective_entropy = state["objective_entropy"]
 
-    def batch_seed(self, opt):
+    def batch_seed(self, opt, index=None):
         """The seed of the random numbers an objective draws for the next batch (its
         minibatch): one stream per run, drawn from the optimizer's rng once, indexed by the
-        evaluations spent, so every worker sees the same numbers and a resumed run sees them
-        again."""
+        evaluations spent (or ``index``: an asynchronous run's submissions), so every worker
+        sees the same numbers and a resumed run sees them again."""
         if self.objective_entropy is None:
             self.objective_entropy = int(opt.rng.integers(0, 2**63 - 1))
-        return np.random.SeedSequence([self.objective_entropy, opt.nfev]).generate_state(1)[0]
+        index = opt.nfev if index is None else index
+        return np.random.SeedSequence([self.objective_entropy, index]).generate_state(1)[0]
 
 
 #: What a checkpoint holds; the engine's fields are checked before the optimizer's.

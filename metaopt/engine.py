@@ -20,7 +20,7 @@ from .constraints import as_constraints
 from .checkpointer import (Checkpointer, RunState, resume_optimizer, run_settings,
                            save_failed_batch, save_interrupted)
 from .evaluation import BatchEvaluator, EvaluationError
-from .objective import make_evaluator
+from .objective import make_objective
 from .progress import Progress
 from .result import Result
 from .termination import Termination
@@ -70,15 +70,13 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
             if X is None:
                 X = opt.ask()
             X = X[: termination.budget - opt.nfev]
-            if evaluations.evaluator.takes_rng:
-                evaluations.evaluator.seed = run_state.batch_seed(opt)
+            seed = run_state.batch_seed(opt) if evaluations.evaluator.takes_rng else 0
             values, done = (None, None) if pending is None else (
                 pending["values"][: len(X)], pending["done"][: len(X)])
             try:
-                first = opt.nfev == 0
-                f = evaluations(X, values, done, first=first)
-                violation = None if constraints is None else \
-                    evaluations.violations(constraints, X, f, first=first)
+                f, violation = evaluations.evaluate(X, seed=seed, constraints=constraints,
+                                                    values=values, done=done,
+                                                    first=opt.nfev == 0)
             except EvaluationError as err:
                 if not err.programming_error:
                     err.result = _result(opt, evaluations, False,
@@ -153,7 +151,9 @@ def drive_async(opt, evaluations, termination, callback=None, checkpointer=None,
             while len(in_flight) < evaluations.capacity and submitted < termination.budget:
                 key, u = opt.ask_one()
                 x = opt.space.decode(u[None, :])
-                in_flight[evaluations.submit(x)] = (key, u, x)
+                seed = run_state.batch_seed(opt, submitted) if evaluations.evaluator.takes_rng \
+                    else 0
+                in_flight[evaluations.submit(x, seed)] = (key, u, x)
                 submitted += 1
             for future in evaluations.wait_first(in_flight):
                 key, u, x = in_flight.pop(future)
@@ -298,7 +298,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a metaopt Optimizer, got {optimizer!r}")
-    evaluator = make_evaluator(fun, optimizer.space, vectorized)
+    evaluator = make_objective(fun, optimizer.space, vectorized)
     constraints = as_constraints(constraints, optimizer.dim, vectorized, equality_tol)
     budget = _run_budget(optimizer, budget)
     termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,

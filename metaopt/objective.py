@@ -1,8 +1,15 @@
-"""How a user's objective becomes "evaluate a population".
+"""How a user's objective becomes "evaluate a population": one class per form.
 
-Three forms: a scalar ``f(x) -> float`` called once per row; a vectorized ``f(X) -> (n,)`` called
-once per batch; and a Numba ``@njit`` scalar function, detected and looped over the whole
-population inside compiled code, with no Python call per individual.
+- :class:`ScalarObjective`: ``f(x) -> float``, called once per row (a dict per row over a
+  named Space);
+- :class:`VectorizedObjective`: ``f(X) -> (n,)``, called once per batch;
+- :class:`JittedObjective`: a Numba ``@njit`` scalar function, looped over the whole population
+  inside compiled code, with no Python call per individual.
+
+:func:`make_objective` picks the class once. Every form answers ``evaluate(X, seed, isolate)``
+with the batch's values and its failures (:mod:`metaopt.evaluation.rows` isolates them), so
+nothing downstream asks which form it holds. ``seed`` seeds the random numbers of an objective
+that declares ``takes_rng = True`` (a minibatch): it is called ``fun(X, rng=Generator)``.
 """
 
 import weakref
@@ -11,7 +18,10 @@ import numpy as np
 from numba import njit
 from numba.extending import is_jitted
 
-__all__ = ["Evaluator", "make_evaluator"]
+from .evaluation.rows import evaluate_batch, evaluate_each_row
+
+__all__ = ["Objective", "ScalarObjective", "VectorizedObjective", "JittedObjective",
+           "make_objective"]
 
 
 _LOOPS = weakref.WeakKeyDictionary()
@@ -43,72 +53,103 @@ def _make_population_loop(fun):
     return evaluate_rows
 
 
-class Evaluator:
-    """Callable ``X (n, dim) values -> f (n,) float64``; checks the shape of what comes back.
+class Objective:
+    """Base: the user's ``fun`` over ``space``, evaluated a batch (n, dim) at a time.
 
-    Parameters
-    ----------
-    fun : callable
-    space : Space
-    vectorized : bool
-        ``fun`` takes the whole (n, dim) batch and returns n values.
+    Subclasses give ``__call__(X, seed)`` (the values as ``fun`` returns them) and
+    ``evaluate(X, seed, isolate)`` (checked (n,) values and the failures of the rows).
     """
 
-    def __init__(self, fun, space, vectorized=False):
+    #: Whether the run's first batch probes one row alone (a per-row objective) rather than
+    #: the whole batch (a batch objective, probed as it will be called).
+    probes_one_row = False
+    #: Chunks per worker when a batch is spread over processes (more balance uneven costs).
+    chunks_per_worker = 1
+
+    def __init__(self, fun, space):
         if not callable(fun):
             raise TypeError(f"fun must be callable, got fun={fun!r}")
-        if not isinstance(vectorized, bool):
-            raise TypeError(f"vectorized must be a bool, got vectorized={vectorized!r}")
         self.fun = fun
         self.space = space
-        self.vectorized = vectorized
-        self.jitted = is_jitted(fun) and not vectorized
-        if self.jitted:
-            self.mode = "jitted"
-            self._loop = _compiled_population_loop(fun)
-        else:
-            self.mode = "vectorized" if vectorized else "scalar"
-        self.pass_dicts = space.named and not vectorized and not self.jitted
-        #: An objective that draws random numbers (minibatches) declares ``takes_rng = True``
-        #: and is called as ``fun(X, rng=Generator)``; the engine sets ``seed`` per batch.
-        self.takes_rng = bool(getattr(fun, "takes_rng", False)) and not self.jitted
-        self.seed = 0
+        #: An objective that draws random numbers (minibatches) declares ``takes_rng = True``.
+        self.takes_rng = bool(getattr(fun, "takes_rng", False))
 
-    def call(self, arg):
-        """Call the objective on one row (or, vectorized, one batch) as the user wrote it."""
+    def call(self, arg, seed=0):
+        """Call the objective on one row (or one batch) as the user wrote it."""
         if self.takes_rng:
-            return self.fun(arg, rng=np.random.default_rng(self.seed))
+            return self.fun(arg, rng=np.random.default_rng(seed))
         return self.fun(arg)
 
-    def __call__(self, X):
-        """The objective's values for the batch ``X``, as it returns them (checked where the
-        batch is evaluated, :func:`metaopt.evaluation.evaluate_rows`): an array for the
-        vectorized and jitted forms, a list of values for a scalar objective."""
-        if self.space.integer_valued:  # bits and permutations arrive as integer arrays
-            X = X.astype(np.int64)
-        if self.jitted:
-            return self._loop(np.ascontiguousarray(X))
-        if self.vectorized:
-            return self.call(X)
-        return [self.call(row) for row in self.rows(X)]
-
-    def rows(self, X):
-        """What a scalar objective receives for each row: dicts over a named Space, else rows
-        (integer arrays for Binary and Permutation spaces)."""
-        if self.pass_dicts:
-            return self.space.to_dicts(X)
+    def _integer_rows(self, X):
+        # bits and permutations arrive as integer arrays
         return X.astype(np.int64) if self.space.integer_valued else X
 
     def __getstate__(self):
-        # The compiled loop is rebuilt where the evaluator lands (a worker process).
-        return {"fun": self.fun, "space": self.space, "vectorized": self.vectorized,
-                "seed": self.seed}
+        return {"fun": self.fun, "space": self.space}
 
     def __setstate__(self, state):
-        self.__init__(state["fun"], state["space"], state["vectorized"])
-        self.seed = state["seed"]
+        self.__init__(state["fun"], state["space"])
 
 
-def make_evaluator(fun, space, vectorized=False):
-    """Wrap ``fun`` as an :class:`Evaluator` over ``space``."""
-    return Evaluator(fun, space, vectorized)
+class ScalarObjective(Objective):
+    """``fun(x) -> float`` called once per row; over a named Space, ``x`` is a dict."""
+
+    probes_one_row = True
+    chunks_per_worker = 2
+
+    def __init__(self, fun, space):
+        super().__init__(fun, space)
+        self.pass_dicts = space.named
+
+    def rows(self, X):
+        """What the objective receives for each row: dicts over a named Space, else rows
+        (integer arrays for Binary and Permutation spaces)."""
+        return self.space.to_dicts(X) if self.pass_dicts else self._integer_rows(X)
+
+    def __call__(self, X, seed=0):
+        """The values for the batch ``X``, a list as ``fun`` returns them."""
+        return [self.call(row, seed) for row in self.rows(X)]
+
+    def evaluate(self, X, seed=0, isolate=True):
+        return evaluate_each_row(self, X, seed)
+
+
+class VectorizedObjective(Objective):
+    """``fun(X) -> (n,)`` called once per batch (``vectorized=True``)."""
+
+    def __call__(self, X, seed=0):
+        """The values for the batch ``X``, as ``fun`` returns them."""
+        return self.call(self._integer_rows(X), seed)
+
+    def evaluate(self, X, seed=0, isolate=True):
+        return evaluate_batch(self, X, seed, isolate)
+
+
+class JittedObjective(VectorizedObjective):
+    """A Numba ``@njit`` scalar function, looped over the batch in compiled code."""
+
+    def __init__(self, fun, space):
+        super().__init__(fun, space)
+        self.takes_rng = False  # compiled code takes no Generator
+        self._loop = _compiled_population_loop(fun)
+
+    def __call__(self, X, seed=0):
+        return self._loop(np.ascontiguousarray(self._integer_rows(X)))
+
+    def __getstate__(self):
+        # The compiled loop is rebuilt where the objective lands (a worker process).
+        return {"fun": self.fun, "space": self.space}
+
+
+def make_objective(fun, space, vectorized=False):
+    """The :class:`Objective` for ``fun`` over ``space``: jitted when ``fun`` is a Numba
+    dispatcher (and not ``vectorized``), else vectorized or scalar as ``vectorized`` says."""
+    if not callable(fun):
+        raise TypeError(f"fun must be callable, got fun={fun!r}")
+    if not isinstance(vectorized, bool):
+        raise TypeError(f"vectorized must be a bool, got vectorized={vectorized!r}")
+    if vectorized:
+        return VectorizedObjective(fun, space)
+    if is_jitted(fun):
+        return JittedObjective(fun, space)
+    return ScalarObjective(fun, space)

@@ -34,11 +34,11 @@ def test_three_objective_forms_give_the_same_run():
 
 
 def test_jitted_objective_runs_in_compiled_loop():
-    from metaopt.objective import make_evaluator
+    from metaopt.objective import JittedObjective, make_objective
     from metaopt.space import as_space
 
-    ev = make_evaluator(sphere_jit, as_space(BOUNDS))
-    assert ev.mode == "jitted"
+    ev = make_objective(sphere_jit, as_space(BOUNDS))
+    assert isinstance(ev, JittedObjective)
     X = np.random.default_rng(0).random((7, 3))
     np.testing.assert_allclose(ev(X), sphere_vec(X))
 

@@ -49,7 +49,7 @@ class BatchEvaluator:
 
     Parameters
     ----------
-    evaluator : metaopt.objective.Evaluator
+    evaluator : metaopt.objective.Objective
     workers : int, Executor or map-like callable, default 1
         Parallel evaluations; -1 for all cores (or all of a dask cluster). As scipy's
         ``workers=``: a ``concurrent.futures.Executor`` or a map-like callable (``pool.map``)
@@ -105,7 +105,21 @@ class BatchEvaluator:
         return self.backend.capacity
 
     # -- one batch -----------------------------------------------------------------------------
-    def __call__(self, X, values=None, done=None, first=False):
+    def evaluate(self, X, *, seed=0, constraints=None, values=None, done=None, first=False):
+        """The batch ``X`` evaluated: its objective values and, with ``constraints``, their
+        violations (None without), both under the failure policy.
+
+        ``seed`` seeds the random numbers of an objective that takes an rng (the same for
+        every row of the batch, wherever it runs). Rows where ``done`` is True keep
+        ``values`` (a batch resumed half-way). ``first`` marks the run's first batch (see
+        :meth:`__call__`).
+        """
+        f = self(X, values, done, first=first, seed=seed)
+        if constraints is None:
+            return f, None
+        return f, self.violations(constraints, X, f, first=first)
+
+    def __call__(self, X, values=None, done=None, first=False, seed=0):
         """Values of the rows of ``X``; rows where ``done`` is True keep ``values``.
 
         With ``first`` (the run's first batch) the first row is evaluated alone, and its
@@ -115,9 +129,9 @@ class BatchEvaluator:
         n = X.shape[0]
         if values is None and not first and self.timeout is None and \
                 isinstance(self.backend, InProcess):  # the common case, without bookkeeping
-            out, failures = evaluate_rows(self.evaluator, X)
+            out, failures = evaluate_rows(self.evaluator, X, seed)
             if failures:
-                return self._settle_failures(X, out, failures)
+                return self._settle_failures(X, out, failures, seed)
             return out
         out = np.full(n, np.nan) if values is None else np.array(values, dtype=float)
         todo = np.arange(n) if done is None else np.flatnonzero(~np.asarray(done, bool))
@@ -125,15 +139,15 @@ class BatchEvaluator:
         if first and values is None and n > 0:
             # The scalar form probes its first row alone; a batch form is probed whole,
             # without isolating rows (which would call it once per row).
-            probe = todo[:1] if self.evaluator.mode == "scalar" else todo
-            probed = self._evaluate(X, probe, out, isolate=False)
+            probe = todo[:1] if self.evaluator.probes_one_row else todo
+            probed = self._evaluate(X, probe, out, seed, isolate=False)
             whole = len(probed) == probe.size  # every probed row failed
             if probed and (self.on_error == "raise" or (whole and probed[0].programming)):
                 raise EvaluationError(probed, X, out, programming_error=True)
             todo = todo[probe.size:]
             if probed and probe.size > 1:  # a batch failed as a whole: isolate its rows
-                probed = self._evaluate(X, probe, out)
-        return self._settle_failures(X, out, probed + self._evaluate(X, todo, out))
+                probed = self._evaluate(X, probe, out, seed)
+        return self._settle_failures(X, out, probed + self._evaluate(X, todo, out, seed), seed)
 
     def violations(self, constraints, X, values, first=False):
         """The constraint violations of the evaluated batch ``X`` (objective ``values``) under
@@ -193,12 +207,12 @@ class BatchEvaluator:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
-    def _settle_failures(self, X, out, failures):
+    def _settle_failures(self, X, out, failures, seed):
         """Retry, raise or count the ``failures`` of the batch ``X`` (values in ``out``)."""
         attempts = 0
         while failures and self.on_error == "retry" and attempts < self.retries:
             attempts += 1
-            failures = self._evaluate(X, np.array([f.row for f in failures]), out)
+            failures = self._evaluate(X, np.array([f.row for f in failures]), out, seed)
         if failures:
             if self.on_error == "raise":
                 raise EvaluationError(failures, X, out)
@@ -206,16 +220,16 @@ class BatchEvaluator:
             out[[f.row for f in failures]] = np.inf
         return out
 
-    def _evaluate(self, X, rows, out, isolate=True):
+    def _evaluate(self, X, rows, out, seed, isolate=True):
         """Evaluate ``X[rows]`` into ``out``; the failures, numbered by rows of ``X``."""
         if rows.size == 0:
             return []
         sub = X[rows]
         try:
             if self.timeout is not None:
-                values, failures = self._with_timeout(sub)
+                values, failures = self._with_timeout(sub, seed)
             else:
-                values, failures = self._in_chunks(sub, isolate)
+                values, failures = self._in_chunks(sub, seed, isolate)
         except KeyboardInterrupt as interrupt:  # keep what finished, in the batch's rows
             finished = getattr(interrupt, "values", None)
             if finished is not None and len(finished) == len(rows):
@@ -227,9 +241,9 @@ class BatchEvaluator:
             failure.row = int(rows[failure.row])
         return failures
 
-    def _in_chunks(self, X, isolate=True):
+    def _in_chunks(self, X, seed, isolate=True):
         n = X.shape[0]
-        per_worker = 1 if self.evaluator.mode != "scalar" else 2  # balance uneven costs
+        per_worker = self.evaluator.chunks_per_worker
         n_chunks = 1 if isinstance(self.backend, InProcess) else \
             max(1, min(n, self.capacity * per_worker))
         if n_chunks == 1:
@@ -238,7 +252,7 @@ class BatchEvaluator:
             edges = np.linspace(0, n, n_chunks + 1).astype(int)
             chunks = [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
         try:
-            outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], isolate)
+            outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], seed, isolate)
                                                         for a, b in chunks])
         except KeyboardInterrupt as interrupt:  # keep the chunks that had finished
             finished = np.full(n, np.nan)
@@ -260,10 +274,10 @@ class BatchEvaluator:
                 values[a:b], fs = outcome
                 failures.extend(_offset(fs, a))
         if crashed:
-            failures.extend(self._isolate_crashes(X, crashed, values))
+            failures.extend(self._isolate_crashes(X, crashed, values, seed))
         return values, sorted(failures, key=lambda f: f.row)
 
-    def _isolate_crashes(self, X, rows, values):
+    def _isolate_crashes(self, X, rows, values, seed):
         """Re-run the rows of chunks whose worker died, one at a time on a fresh pool: only
         the rows that crash alone fail."""
         failures = []
@@ -276,7 +290,7 @@ class BatchEvaluator:
             raise EvaluationError(dead, X, values)
         self.backend.restart()
         for i in rows:
-            outcome = self.backend.map(evaluate_rows, [(self.evaluator, X[i:i + 1])])[0]
+            outcome = self.backend.map(evaluate_rows, [(self.evaluator, X[i:i + 1], seed)])[0]
             if isinstance(outcome, BaseException):
                 failures.append(Failure.from_exception(i, outcome))
                 self.backend.restart()
@@ -285,7 +299,7 @@ class BatchEvaluator:
                 failures.extend(_offset(outcome[1], i))
         return failures
 
-    def _with_timeout(self, X):
+    def _with_timeout(self, X, seed):
         """One row per task, at most ``capacity`` running. The worker's own timer interrupts a
         slow evaluation; a worker that does not answer ``timeout`` + grace seconds after its
         task started (a hang in C code that ignores signals) is killed with its pool."""
@@ -300,7 +314,7 @@ class BatchEvaluator:
             while queue and len(running) < self.capacity:
                 i = queue.pop(0)
                 future = self.backend.submit(evaluate_rows_with_alarm, self.evaluator,
-                                             X[i:i + 1], self.timeout)
+                                             X[i:i + 1], self.timeout, seed)
                 running[future] = (i, time.monotonic() + self.timeout + grace)
             next_deadline = min(deadline for _, deadline in running.values())
             done, _ = cf.wait(running, timeout=max(0.0, next_deadline - time.monotonic()),
@@ -335,9 +349,10 @@ class BatchEvaluator:
         cf.wait([self.backend.submit(ready, self.evaluator) for _ in range(self.capacity)])
 
     # -- one evaluation at a time, for the asynchronous loop -----------------------------------
-    def submit(self, x):
+    def submit(self, x, seed=0):
         """Start evaluating ``x`` (a 1-row batch); returns a future."""
-        self.last_future = self.backend.submit(evaluate_rows, self.evaluator, x)
+        self.last_future = self.backend.submit(evaluate_rows, self.evaluator, x, seed)
+        self.last_future.seed = seed
         return self.last_future
 
     def settle(self, future, x):
@@ -349,14 +364,14 @@ class BatchEvaluator:
             if not isinstance(exc, pool_crashes()):
                 raise
             value = np.full(1, np.nan)
-            failures = self._isolate_crashes(x, [0], value)
+            failures = self._isolate_crashes(x, [0], value, getattr(future, "seed", 0))
             value = value[0]
         if not failures:
             return value
         if self.on_error == "retry":
             attempts = getattr(future, "attempts", 0)
             if attempts < self.retries:
-                self.submit(x).attempts = attempts + 1
+                self.submit(x, getattr(future, "seed", 0)).attempts = attempts + 1
                 return None
         if self.on_error == "raise":
             raise EvaluationError(failures, x, np.full(1, np.nan))

@@ -7,7 +7,7 @@ import traceback
 import numpy as np
 
 __all__ = ["Failure", "EvaluationError", "EvaluationTimeout", "evaluate_rows",
-           "evaluate_rows_with_alarm"]
+           "evaluate_each_row", "evaluate_batch", "evaluate_rows_with_alarm"]
 
 
 #: Exceptions that say the objective is wrong, not that one point is hard to evaluate.
@@ -129,8 +129,10 @@ def _batch_values(result, n):
     return values, failures
 
 
-def evaluate_rows(evaluator, X, isolate=True):
-    """Evaluate ``X`` and isolate failures row by row. Runs in workers; returns plain data.
+def evaluate_rows(objective, X, seed=0, isolate=True):
+    """Evaluate ``X`` with ``objective`` (a :class:`metaopt.objective.Objective`) and isolate
+    failures row by row; ``seed`` seeds an objective that takes an rng. Runs in workers;
+    returns plain data.
 
     A batch objective that raises is called again row by row to find which rows fail, unless
     ``isolate`` is False (then every row fails with the batch's error).
@@ -143,23 +145,33 @@ def evaluate_rows(evaluator, X, isolate=True):
     values : (n,) array, NaN where an evaluation failed
     failures : list of Failure
     """
+    return objective.evaluate(X, seed, isolate)
+
+
+def evaluate_each_row(objective, X, seed=0):
+    """A per-row objective's values and failures: each row called on its own."""
     n = X.shape[0]
-    if evaluator.mode == "scalar":
-        values = np.full(n, np.nan)
-        failures = []
-        rows = evaluator.rows(X)
-        try:
-            for i in range(n):
-                try:
-                    values[i] = _scalar(evaluator.call(rows[i]))
-                except (Exception, SystemExit) as exc:  # noqa: BLE001 - the row's failure
-                    failures.append(Failure.from_exception(i, exc))
-        except KeyboardInterrupt as interrupt:
-            interrupt.values = values
-            raise
-        return values, failures
+    values = np.full(n, np.nan)
+    failures = []
+    rows = objective.rows(X)
     try:
-        return _batch_values(evaluator(X), n)
+        for i in range(n):
+            try:
+                values[i] = _scalar(objective.call(rows[i], seed))
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - the row's failure
+                failures.append(Failure.from_exception(i, exc))
+    except KeyboardInterrupt as interrupt:
+        interrupt.values = values
+        raise
+    return values, failures
+
+
+def evaluate_batch(objective, X, seed=0, isolate=True):
+    """A batch objective's values and failures: the batch in one call; when that raises, each
+    row alone (unless ``isolate`` is False) to find which fail."""
+    n = X.shape[0]
+    try:
+        return _batch_values(objective(X, seed), n)
     except (Exception, SystemExit) as exc:  # noqa: BLE001
         batch_error = exc
     values = np.full(n, np.nan)
@@ -168,7 +180,7 @@ def evaluate_rows(evaluator, X, isolate=True):
     failures = []
     for i in range(n):  # the batch failed as a whole: find which rows fail on their own
         try:
-            row_values, row_failures = _batch_values(evaluator(X[i:i + 1]), 1)
+            row_values, row_failures = _batch_values(objective(X[i:i + 1], seed), 1)
             values[i] = row_values[0]
             failures.extend(Failure(i, f.kind, f.message) for f in row_failures)
         except (Exception, SystemExit) as exc:  # noqa: BLE001
@@ -178,7 +190,7 @@ def evaluate_rows(evaluator, X, isolate=True):
     return values, failures
 
 
-def evaluate_rows_with_alarm(evaluator, X, timeout):
+def evaluate_rows_with_alarm(objective, X, timeout, seed=0):
     """``evaluate_rows`` under a SIGALRM timer: a Python-level hang (a sleep, a loop) is
     interrupted inside the worker, which stays alive for the next task. Runs in a worker's
     main thread, where loky runs tasks."""
@@ -189,12 +201,12 @@ def evaluate_rows_with_alarm(evaluator, X, timeout):
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return evaluate_rows(evaluator, X)
+        return evaluate_rows(objective, X, seed)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
-def ready(evaluator):
+def ready(objective):
     """A no-op task that makes a fresh worker import metaopt and unpickle the objective."""
-    return evaluator.mode
+    return type(objective).__name__
