@@ -23,6 +23,7 @@ from .evaluation import BatchEvaluator, EvaluationError
 from .objective import make_objective
 from .progress import Progress
 from .result import Result
+from .run_options import RunOptions, with_run_options
 from .termination import Termination
 
 __all__ = ["run", "drive", "drive_async", "LOG_EVERY"]
@@ -236,17 +237,7 @@ def _resume(optimizer, resume, checkpointer, budget, settings):
     return state
 
 
-def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = None,
-        vectorized: bool = False, callback: Callable[..., Any] | None = None,
-        workers: Any = 1, backend: str = "processes", client: Any = None,
-        on_error: str = "raise", retries: int | None = None, timeout: float | None = None,
-        checkpoint: str | os.PathLike | None = None, checkpoint_every: int | None = None,
-        checkpoint_interval: float | None = None,
-        resume: str | os.PathLike | bool | None = None, asynchronous: bool = False,
-        progress: bool | None = False, maxiter: int | None = None,
-        target: float | None = None, max_time: float | None = None,
-        stagnation: int | None = None, stagnation_tol: float = 0.0,
-        constraints: Any = None, equality_tol: float = 1e-4) -> Result:
+def run(optimizer: Optimizer, fun: Callable[..., Any], **options: Any) -> Result:
     """Drive an ask/tell optimizer on ``fun``: the loop ``minimize`` uses, for objects you made.
 
     Parameters
@@ -298,30 +289,34 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], *, budget: int | None = N
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a metaopt Optimizer, got {optimizer!r}")
-    evaluator = make_objective(fun, optimizer.space, vectorized)
-    constraints = as_constraints(constraints, optimizer.dim, vectorized, equality_tol)
-    budget = _run_budget(optimizer, budget)
-    termination = Termination(budget, maxiter=maxiter, target=target, max_time=max_time,
-                              stagnation=stagnation, stagnation_tol=stagnation_tol)
-    _check_flags(callback, asynchronous, progress,
-                 checkpoint is None
-                 and not (checkpoint_every is None and checkpoint_interval is None))
-    checkpointer = None if checkpoint is None else Checkpointer(checkpoint, checkpoint_every,
-                                                                checkpoint_interval)
+    return run_with(optimizer, fun, RunOptions.from_keywords("run", options))
+
+
+def run_with(optimizer, fun, options):
+    """:func:`run` with its options as one :class:`~metaopt.run_options.RunOptions`."""
+    o = options
+    evaluator = make_objective(fun, optimizer.space, o.vectorized)
+    constraints = as_constraints(o.constraints, optimizer.dim, o.vectorized, o.equality_tol)
+    budget = _run_budget(optimizer, o.budget)
+    termination = Termination(budget, **o.termination_rules())
+    _check_flags(o.callback, o.asynchronous, o.progress,
+                 o.checkpoint is None
+                 and not (o.checkpoint_every is None and o.checkpoint_interval is None))
+    checkpointer = None if o.checkpoint is None else Checkpointer(
+        o.checkpoint, o.checkpoint_every, o.checkpoint_interval)
     settings = run_settings(optimizer, fun, constraints)
     lock = contextlib.nullcontext() if checkpointer is None else checkpointer.lock()
     with lock:
-        return _start(optimizer, evaluator, constraints, budget, termination, callback,
-                      checkpointer, resume, settings, workers=workers, backend=backend,
-                      client=client, on_error=on_error, retries=retries, timeout=timeout,
-                      asynchronous=asynchronous, progress=progress)
+        return _start(optimizer, evaluator, constraints, budget, termination, checkpointer,
+                      settings, o)
 
 
-def _start(optimizer, evaluator, constraints, budget, termination, callback, checkpointer,
-           resume, settings, *, workers, backend, client, on_error, retries, timeout,
-           asynchronous, progress):
+with_run_options(run)
+
+
+def _start(optimizer, evaluator, constraints, budget, termination, checkpointer, settings, o):
     """The rest of :func:`run`, with the checkpoint's lock held."""
-    state = _resume(optimizer, resume, checkpointer, budget, settings)
+    state = _resume(optimizer, o.resume, checkpointer, budget, settings)
     if state is None and optimizer.batch_size > budget:
         raise ValueError(
             f"budget={budget} is smaller than the first population of {optimizer.batch_size} "
@@ -330,22 +325,23 @@ def _start(optimizer, evaluator, constraints, budget, termination, callback, che
     if budget < optimizer.nfev:
         raise ValueError(f"budget={budget} is below the {optimizer.nfev} evaluations the "
                          f"resumed run has already spent")
-    evaluations = BatchEvaluator(evaluator, workers=workers, backend=backend, client=client,
-                                 on_error=on_error, retries=retries, timeout=timeout)
+    evaluations = BatchEvaluator(evaluator, workers=o.workers, backend=o.backend,
+                                 client=o.client, on_error=o.on_error, retries=o.retries,
+                                 timeout=o.timeout)
     announce_compilation(optimizer)
     log.info("%s over %d variables, budget %d evaluations", type(optimizer).__name__,
              optimizer.dim, budget)
-    if asynchronous and constraints is not None:
+    if o.asynchronous and constraints is not None:
         raise ValueError("asynchronous mode does not take constraints yet: use the "
                          "generational loop (asynchronous=False)")
-    if asynchronous:
+    if o.asynchronous:
         if not optimizer.supports_async:
             optimizer.ask_one()  # raises the algorithm's own explanation
-        if backend == "dask" or timeout is not None:
+        if o.backend == "dask" or o.timeout is not None:
             raise ValueError("asynchronous mode runs on processes or threads, without timeout")
-        return drive_async(optimizer, evaluations, termination, callback, checkpointer, state,
+        return drive_async(optimizer, evaluations, termination, o.callback, checkpointer, state,
                            settings)
-    quiet = progress is not None and not progress
-    bar = None if quiet else Progress(termination.budget, progress, type(optimizer).__name__)
-    return drive(optimizer, evaluations, termination, callback, checkpointer, state, bar,
+    quiet = o.progress is not None and not o.progress
+    bar = None if quiet else Progress(termination.budget, o.progress, type(optimizer).__name__)
+    return drive(optimizer, evaluations, termination, o.callback, checkpointer, state, bar,
                  constraints=constraints, settings=settings)

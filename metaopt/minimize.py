@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 from typing import Any, Callable, Union
@@ -12,8 +13,9 @@ from ._checks import check_int
 from .algorithms import REGISTRY, get_algorithm, method_table
 from .auto import choose_method
 from .checkpoint import load_checkpoint
-from .engine import run
+from .engine import run_with
 from .result import Result
+from .run_options import RUN_OPTIONS, RunOptions, with_run_options
 from .scipy_style import Negated, WithArgs, adapt_callback, flip_result
 from .space import as_space
 
@@ -25,16 +27,8 @@ RngLike = Union[None, int, np.random.Generator]
 def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
              budget: int | None = None, rng: RngLike = None, vectorized: bool = False,
              callback: Callable[..., Any] | None = None, init: Any = None, *,
-             workers: Any = 1, backend: str = "processes", client: Any = None,
-             on_error: str = "raise", retries: int | None = None, timeout: float | None = None,
-             checkpoint: str | os.PathLike | None = None, checkpoint_every: int | None = None,
-             checkpoint_interval: float | None = None,
-             resume: str | os.PathLike | bool | None = None, asynchronous: bool = False,
-             progress: bool | None = False, maxiter: int | None = None,
-             target: float | None = None, max_time: float | None = None,
-             stagnation: int | None = None, stagnation_tol: float = 0.0, args: tuple = (),
-             x0: Any = None, maximize: bool = False, max_trials: int | None = None,
-             constraints: Any = None, equality_tol: float = 1e-4, **options: Any) -> Result:
+             args: tuple = (), x0: Any = None, maximize: bool = False,
+             max_trials: int | None = None, **options: Any) -> Result:
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -99,7 +93,8 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         counts the others); default: as many as 10 million numbers hold (dim + 4 a row),
         every evaluation of 10,000 x dim up to dim 100.
     **options
-        Passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
+        The run options above (:class:`metaopt.run_options.RunOptions`); every other name is
+        passed to the algorithm's class, e.g. ``pop_size``, ``strategy``, ``F``, ``CR``.
 
     Returns
     -------
@@ -116,6 +111,10 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     >>> res.nfev
     3000
     """
+    run_options = RunOptions(budget=budget, vectorized=vectorized, **{
+        name: options.pop(name) for name in RUN_OPTIONS if name in options})
+    resume, checkpoint = run_options.resume, run_options.checkpoint
+    target = run_options.target
     space = as_space(bounds)
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
@@ -167,14 +166,9 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         if isinstance(target, (int, float, np.integer, np.floating)) \
                 and not isinstance(target, bool):
             target = -target  # anything else: Termination names what is wrong with it
-    res = run(opt, objective, budget=budget, vectorized=vectorized,
-              callback=adapt_callback(callback, bool(maximize)), workers=workers,
-              backend=backend, client=client, on_error=on_error, retries=retries,
-              timeout=timeout, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
-              checkpoint_interval=checkpoint_interval, resume=resume,
-              asynchronous=asynchronous, progress=progress, maxiter=maxiter, target=target,
-              max_time=max_time, stagnation=stagnation, stagnation_tol=stagnation_tol,
-              constraints=constraints, equality_tol=equality_tol)
+    res = run_with(opt, objective, dataclasses.replace(
+        run_options, budget=budget, target=target,
+        callback=adapt_callback(callback, bool(maximize))))
     if auto:
         res.method = described  # the method run (the Result names it), and why
     if not maximize:
@@ -185,6 +179,8 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     return flip_result(res)
 
 
+with_run_options(minimize, leading=("budget", "vectorized", "callback"),
+                 after=("args", "x0", "maximize", "max_trials"))
 minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
     "        - " + line for line in method_table().splitlines()))
 

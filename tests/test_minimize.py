@@ -175,3 +175,25 @@ def test_progress_bar_on_runs_longer_than_a_second(capsys):
     metaopt.minimize(sphere_vec, BOUNDS, method="de", budget=100, pop_size=10, vectorized=True,
                      rng=0, progress=True)
     assert "best=" not in capsys.readouterr().err  # a fast run shows nothing
+
+
+def test_run_and_minimize_take_the_run_options_declared_once():
+    import dataclasses
+    import inspect
+
+    from metaopt.run_options import RUN_OPTIONS, RunOptions
+
+    for function in (metaopt.run, metaopt.minimize):
+        params = inspect.signature(function).parameters
+        assert set(RUN_OPTIONS) <= set(params), function.__name__
+        for field in dataclasses.fields(RunOptions):
+            assert params[field.name].default == field.default, (function.__name__, field.name)
+    opt = metaopt.DE(BOUNDS, pop_size=10, rng=0)
+    with pytest.raises(TypeError, match="run\\(\\) got an unexpected keyword argument 'budgit'"):
+        metaopt.run(opt, sphere_vec, budgit=100, vectorized=True)
+    with pytest.raises(TypeError, match="unknown option.*'budgit'"):
+        metaopt.minimize(sphere_vec, BOUNDS, method="de", budgit=100)
+    # an option given to minimize reaches the run: a stopping rule
+    res = metaopt.minimize(sphere_vec, BOUNDS, method="de", budget=5000, rng=0,
+                           vectorized=True, maxiter=3)
+    assert res.nit == 3
