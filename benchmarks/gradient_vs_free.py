@@ -16,7 +16,7 @@ import argparse
 import pathlib
 import time
 
-from metaopt.torch.training.comparison import GRADIENT, compare, plot_comparison, table
+from problems.gradient_vs_free import GRADIENT, compare, plot_comparison, table
 from problems.registry import classification_data
 
 
@@ -39,7 +39,6 @@ def main():
     path = plot_comparison(rows, out / "gradient_vs_free.png", "MLP 64-32-10 on digits: "
                            "gradient optimizers (solid) vs gradient-free (dashed)")
     print(f"plot: {path}   total {time.perf_counter() - t0:.0f} s")
-
 
 
 if __name__ == "__main__":

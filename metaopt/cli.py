@@ -156,7 +156,7 @@ def cmd_nn(args):
     from problems.registry import classification_data
 
     try:
-        from metaopt.torch.training.comparison import compare, table
+        from problems.gradient_vs_free import compare, table
     except ImportError as exc:
         raise SystemExit(f"nn needs the torch extra: pip install 'metaopt-engine[torch]' "
                          f"({exc})") from None
@@ -176,7 +176,8 @@ def cmd_nn(args):
 
 def cmd_lr_search(args):
     try:
-        from metaopt.torch.training import LearningRateSearch, network_for
+        from metaopt.torch.training import LearningRateSearch
+        from problems.neural import network_for
         from problems.registry import classification_data
     except ImportError as exc:
         raise SystemExit(f"lr-search needs the torch extra: pip install "

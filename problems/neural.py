@@ -14,8 +14,18 @@ from metaopt.rng import as_generator
 from metaopt.torch.params import default_device
 from metaopt.torch.population import PopulationModule
 
-__all__ = ["classification_task", "two_spirals", "parity", "sine_regression", "CartPole",
-           "CartPoleFitness", "TASKS"]
+__all__ = ["network_for", "classification_task", "two_spirals", "parity", "sine_regression",
+           "CartPole", "CartPoleFitness", "TASKS"]
+
+
+def network_for(data, hidden=32, seed=0):
+    """An MLP in -> hidden -> classes for a classification task's data."""
+    from metaopt.torch import init_parameters
+
+    X, y = data["train"]
+    return init_parameters(torch.nn.Sequential(
+        torch.nn.Linear(X.shape[1], hidden), torch.nn.ReLU(),
+        torch.nn.Linear(hidden, int(np.max(y)) + 1)), seed)
 
 
 def _split_standardise(X, y, test_size, rng, stratify=True):

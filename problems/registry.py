@@ -57,9 +57,7 @@ def resolve(name, dim=10, rng=0):
 def _neural(name, rng):
     try:
         from metaopt.torch import NetworkFitness, init_parameters
-        from metaopt.torch.training import network_for
-
-        from .neural import TASKS, CartPoleFitness
+        from .neural import TASKS, CartPoleFitness, network_for
     except ImportError as exc:
         raise SystemExit(f"{name} needs the torch extra: pip install "
                          f"'metaopt-engine[torch]' ({exc})") from None

@@ -1,19 +1,18 @@
-"""Gradient optimizers against gradient-free search on the same network, at equal budgets
-counted in wall-clock seconds and in per-sample forward passes."""
+"""An experiment, not engine code: gradient optimizers against gradient-free search on the same
+network, at equal budgets counted in wall-clock seconds and in per-sample forward passes. Run
+by ``metaopt nn`` and ``benchmarks/gradient_vs_free.py``. Needs the torch extra."""
 
 import time
 
 import numpy as np
-from torch import nn
+from metaopt import minimize, plotting
+from metaopt.space import Real, Space
+from metaopt.torch import NetworkFitness
+from metaopt.torch.training import LearningRateSearch, batch_train
 
-from ...minimize import minimize
-from ...space import Real, Space
-from ..fitness import NetworkFitness
-from ..init import init_parameters
-from .search import LearningRateSearch
-from .train import batch_train
+from .neural import network_for
 
-__all__ = ["GRADIENT", "FREE", "network_for", "compare", "plot_comparison"]
+__all__ = ["GRADIENT", "FREE", "compare", "table", "plot_comparison"]
 
 GRADIENT = {  # name: (optimizer, fixed hyperparameters)
     "sgd": ("sgd", {}), "momentum": ("sgd", {"momentum": 0.9}),
@@ -29,20 +28,13 @@ FREE = {"openai_es": dict(pop_size=100, sigma=0.05, lr=0.03), "snes": dict(sigma
 BATCH, EVAL_BATCH = 64, 256
 
 
-def network_for(data, hidden=32, seed=0):
-    """An MLP in -> hidden -> classes for a classification task's data."""
-    X, y = data["train"]
-    return init_parameters(nn.Sequential(nn.Linear(X.shape[1], hidden), nn.ReLU(),
-                                         nn.Linear(hidden, int(np.max(y)) + 1)), seed)
-
-
 def _tune_lr(name, data):
     optimizer, fixed = GRADIENT[name]
     search = LearningRateSearch(network_for(data), {"train": data["train"]},
                                 Space({"lr": Real(1e-4, 3.0, log=True)}), optimizer=optimizer,
                                 fixed=fixed, steps=150, batch_size=BATCH)
     res = minimize(search, search.space, method="de", vectorized=True, pop_size=8,
-                           budget=16, rng=0)
+                   budget=16, rng=0)
     return res.params["lr"]
 
 
@@ -79,8 +71,8 @@ def _run_free(method, data, seconds, passes):
 
     per_eval = fit.batch_size or len(data["train"][1])
     res = minimize(fit, fit.bounds(), method=method,
-                           budget=max(1000, int(passes // per_eval)), rng=0, vectorized=True,
-                           max_time=seconds, callback=record, **options)
+                   budget=max(1000, int(passes // per_eval)), rng=0, vectorized=True,
+                   max_time=seconds, callback=record, **options)
     elapsed = time.perf_counter() - start
     picks = [marks[int(i)] for i in np.linspace(0, len(marks) - 1, min(20, len(marks)))]
     curve = (np.array([m[0] * per_eval for m in picks]), np.array([m[1] for m in picks]),
@@ -128,7 +120,5 @@ def table(rows):
 
 def plot_comparison(rows, path, title):
     """Test loss against forward passes and against seconds (``metaopt.plotting``)."""
-    from ... import plotting
-
     plotting.pyplot(files_only=True)
     return plotting.save(plotting.gradient_vs_free(rows, title), path, dpi=110)
