@@ -268,3 +268,31 @@ def mirrored_orthogonal(G, lam):
         rows.append(Q.T * np.linalg.norm(block, axis=1)[:, None])
     base = np.vstack(rows)
     return np.vstack([base, -base[: lam - k]])
+
+
+def improvement_weights(delta):
+    """Weights ``|df_k| / sum |df|``; a trial that repaired an infinite parent counts as the
+    largest finite improvement (or all count equally when none is finite)."""
+    finite = np.isfinite(delta)
+    if not finite.all():
+        delta = np.where(finite, delta, delta[finite].max() if finite.any() else 1.0)
+    total = delta.sum()
+    if total <= 0.0:
+        return np.full(delta.shape, 1.0 / delta.size)
+    return delta / total
+
+
+def lehmer(values, weights):
+    return float(np.sum(weights * values**2) / np.sum(weights * values))
+
+
+def success_history_update(F, CR, delta, memory_F, memory_CR, slot, lshade):
+    """SHADE's and L-SHADE's memory update in numpy (Tanabe & Fukunaga 2013, 2014)."""
+    w = improvement_weights(delta)
+    memory_F[slot] = lehmer(F, w)
+    if not lshade:
+        memory_CR[slot] = float(np.sum(w * CR))
+    elif memory_CR[slot] == -1.0 or CR.max() == 0.0:
+        memory_CR[slot] = -1.0
+    else:
+        memory_CR[slot] = lehmer(CR, w)

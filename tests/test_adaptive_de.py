@@ -149,3 +149,56 @@ def test_successful_parents_enter_the_archive(cls):
         X = opt.ask()
         opt.tell(X, sphere(X))
     assert 0 < len(opt.archive) <= opt.archive.capacity
+
+
+@pytest.mark.parametrize("archived", [0, 7, 30])
+def test_pbest_trials_match_the_reference_composition(archived):
+    """One kernel call equals the numpy reference: parameters from the memory, p-best among
+    the best, r2 from population and archive, binomial crossover, midpoint repair."""
+    rng = np.random.default_rng(archived)
+    n, d = 25, 6
+    pop, fit = rng.random((n, d)), rng.random(n)
+    fit[3] = fit[7]  # a tie: the p-best ranking breaks it by index, as a stable sort does
+    archive = rng.random((archived, d))
+    memory_F, memory_CR = rng.random(5), np.r_[rng.random(4), TERMINAL]
+    u, z = rng.random((n, d + 7)), rng.standard_normal(n)
+    counts = rng.integers(2, n + 1, n)
+    trial, F, CR = KA.pbest_trials(pop, fit, archive, memory_F, memory_CR, u, z, counts)
+    F_ref, CR_ref = R.adaptive_parameters(memory_F, memory_CR, u[:, d + 3], u[:, d + 4], z)
+    order = np.argsort(fit, kind="stable")
+    guide = order[(u[:, d + 5] * counts).astype(np.int64)]
+    src = np.concatenate([pop, archive])
+    expected = R.de_offspring(src, u[:, :d + 3], np.array([n, n + archived]), guide, F_ref,
+                              CR_ref, 4, False, 0)  # current-to-pbest/1, binomial, midpoint
+    np.testing.assert_array_equal(F, F_ref)
+    np.testing.assert_array_equal(CR, CR_ref)
+    np.testing.assert_allclose(trial, expected, rtol=1e-15, atol=1e-15)
+    assert trial.min() >= 0.0 and trial.max() <= 1.0
+
+
+def test_numpy_sum_is_numpys_to_the_bit():
+    rng = np.random.default_rng(1)
+    for n in [*range(0, 40), 127, 128, 129, 255, 256, 300, 1000]:
+        a = rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n)
+        assert KA.numpy_sum(a) == np.sum(a), n
+
+
+@pytest.mark.parametrize("lshade", [False, True])
+def test_success_history_update_matches_the_reference(lshade):
+    rng = np.random.default_rng(2)
+    for m in (1, 3, 9, 40):
+        F, CR = rng.random(m), rng.random(m)
+        delta = rng.random(m) * 10.0 ** rng.integers(-6, 3, m)
+        if m > 2:
+            delta[1] = np.inf  # a trial that repaired a failed parent
+        for slot_cr in (0.4, TERMINAL):
+            got_F, got_CR = np.full(4, 0.5), np.array([0.5, slot_cr, 0.5, 0.5])
+            ref_F, ref_CR = got_F.copy(), got_CR.copy()
+            KA.success_history_update(F, CR, delta, got_F, got_CR, 1, lshade)
+            R.success_history_update(F, CR, delta, ref_F, ref_CR, 1, lshade)
+            np.testing.assert_array_equal(got_F, ref_F)
+            np.testing.assert_array_equal(got_CR, ref_CR)
+    zero = np.zeros(3)
+    got_F, got_CR = np.full(2, 0.5), np.full(2, 0.5)
+    KA.success_history_update(rng.random(3), zero, rng.random(3), got_F, got_CR, 0, True)
+    assert got_CR[0] == TERMINAL  # every successful CR was 0: the slot becomes terminal

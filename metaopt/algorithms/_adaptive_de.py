@@ -11,28 +11,16 @@ from ._archive import Archive
 from ..state import Array, Nested
 from .base import PopulationOptimizer
 
-__all__ = ["AdaptiveDE", "lehmer_mean", "improvement_weights"]
+__all__ = ["AdaptiveDE", "lehmer_mean"]
 
-# Columns of the uniform block drawn each generation: de_offspring's (2 picks, jrand, d
-# crossover draws) come first; these follow them.
+# Columns of the uniform block drawn each generation: the trial's (2 picks, jrand, d
+# crossover draws) come first; these follow them (see kernels.adaptive.pbest_trials).
 _SLOT, _F, _PBEST, _P = range(4)
 
 
 def lehmer_mean(values, weights):
     """The weighted Lehmer mean ``sum(w s^2) / sum(w s)``."""
     return float(np.sum(weights * values**2) / np.sum(weights * values))
-
-
-def improvement_weights(delta):
-    """Weights ``|df_k| / sum |df|``; a trial that repaired an infinite parent counts as the
-    largest finite improvement (or all count equally when none is finite)."""
-    finite = np.isfinite(delta)
-    if not finite.all():
-        delta = np.where(finite, delta, delta[finite].max() if finite.any() else 1.0)
-    total = delta.sum()
-    if total <= 0.0:
-        return np.full(delta.shape, 1.0 / delta.size)
-    return delta / total
 
 
 class AdaptiveDE(PopulationOptimizer):
@@ -113,18 +101,15 @@ class AdaptiveDE(PopulationOptimizer):
         """Hook after selection (L-SHADE shrinks the population here)."""
 
     def _ask_offspring(self):
-        pop, d = self.pop, self.dim
-        n = pop.shape[0]
-        u = self.rng.random((n, d + 7))
-        extra = u[:, d + 3:]
-        F, CR = KA.adaptive_parameters(self.memory_F, self.memory_CR, extra[:, _SLOT],
-                                       extra[:, _F], self.rng.standard_normal(n))
-        order = np.argsort(self.fit, kind="stable")
-        guide = order[(extra[:, _PBEST] * self._pbest_counts(n, extra[:, _P])).astype(np.int64)]
-        src = np.concatenate([pop, self.archive.rows]) if len(self.archive) else pop
-        self._F, self._CR = F, CR
-        return K.de_offspring(src, u[:, :d + 3], np.array([n, src.shape[0]], np.int64), guide,
-                              F, CR, K.CURRENT_TO_PBEST1, False, K.MIDPOINT)
+        n = self.pop.shape[0]
+        u = self.rng.random((n, self.dim + 7))
+        z = self.rng.standard_normal(n)
+        counts = self._pbest_counts(n, u[:, self.dim + 3 + _P])
+        counts = np.full(n, counts, np.int64) if np.ndim(counts) == 0 \
+            else counts.astype(np.int64)
+        trial, self._F, self._CR = KA.pbest_trials(self.pop, self.fit, self.archive.rows,
+                                                   self.memory_F, self.memory_CR, u, z, counts)
+        return trial
 
     def _after_init(self):
         if self._told is not None:  # constrained: each member's objective and violation

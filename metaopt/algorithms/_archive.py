@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..kernels.adaptive import overwrite_rows
 from ..state import Array, Int, StateError, Str, check_fields
 
 __all__ = ["Archive"]
@@ -47,9 +48,7 @@ class Archive:
             self.rows = np.concatenate([self.rows, X[:free]])
             X = X[free:]
         if X.shape[0]:
-            slots = rng.integers(0, self.capacity, size=X.shape[0])
-            for slot, row in zip(slots, X):  # sequential: a later point may overwrite an earlier
-                self.rows[slot] = row
+            overwrite_rows(self.rows, X, rng.integers(0, self.capacity, size=X.shape[0]))
 
     def state_dict(self):
         return {"capacity": self.capacity, "rows": self.rows.copy(), "overflow": self.overflow}

@@ -4,7 +4,8 @@ import numpy as np
 
 from .._checks import check_int, check_real
 from ..state import Int
-from ._adaptive_de import AdaptiveDE, improvement_weights, lehmer_mean
+from ..kernels.adaptive import success_history_update
+from ._adaptive_de import AdaptiveDE
 from .de import pbest_count
 
 __all__ = ["SHADE", "LSHADE"]
@@ -60,9 +61,7 @@ class SHADE(AdaptiveDE):
         return np.clip(np.rint(p * n), 2, n).astype(np.int64)
 
     def _adapt(self, F, CR, delta):
-        w = improvement_weights(delta)
-        self.memory_CR[self._slot] = float(np.sum(w * CR))
-        self.memory_F[self._slot] = lehmer_mean(F, w)
+        success_history_update(F, CR, delta, self.memory_F, self.memory_CR, self._slot, False)
         self._slot = (self._slot + 1) % self.memory_size
 
 
@@ -113,14 +112,9 @@ class LSHADE(SHADE):
         return pbest_count(self.p, n)
 
     def _adapt(self, F, CR, delta):
-        w = improvement_weights(delta)
-        k = self._slot
-        self.memory_F[k] = lehmer_mean(F, w)
-        if self.memory_CR[k] == TERMINAL or CR.max() == 0.0:
-            self.memory_CR[k] = TERMINAL
-        else:
-            self.memory_CR[k] = lehmer_mean(CR, w)
-        self._slot = (k + 1) % self.memory_size
+        # a terminal CR slot (TERMINAL) stays terminal; see success_history_update
+        success_history_update(F, CR, delta, self.memory_F, self.memory_CR, self._slot, True)
+        self._slot = (self._slot + 1) % self.memory_size
 
     def _after_generation(self):
         n = self.pop.shape[0]
