@@ -9,7 +9,7 @@ every 10 s; DEBUG one per generation).
 
 import logging
 
-from .algorithms import REGISTRY, Optimizer
+from .algorithms import METHODS, MULTI_OBJECTIVE, REGISTRY, Optimizer
 from .checkpoint import CheckpointError
 from .engine import run
 from .evaluation import EvaluationError
@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 
 logging.getLogger("metaopt").addHandler(logging.NullHandler())
 
-globals().update({cls.__name__: cls for cls in REGISTRY.values()})  # the algorithm classes
+globals().update({cls.__name__: cls for cls in METHODS.values()})  # the algorithm classes
 
 __all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer",
            "Choice", "Binary", "Permutation", "Result", "History", "Optimizer", "REGISTRY",
-           *(cls.__name__ for cls in REGISTRY.values()), "__version__"]
+           "MULTI_OBJECTIVE", *(cls.__name__ for cls in METHODS.values()), "__version__"]

@@ -178,8 +178,8 @@ def resume_optimizer(path, opt, settings=None):
         trials = state["optimizer"]["attributes"].get("trials")
         if isinstance(trials, dict) and set(trials) == {"file"}:  # kept beside the checkpoint
             state["trials_record"] = trials["file"]
-            state["optimizer"]["attributes"]["trials"] = TrialsFile.read(path, trials["file"],
-                                                                         opt.space.dim)
+            state["optimizer"]["attributes"]["trials"] = TrialsFile.read(
+                path, trials["file"], opt.space.dim, opt.trials.width)
         if settings is not None:
             _check_settings(state["settings"], settings)
         opt.load_state_dict(state["optimizer"])
@@ -215,8 +215,9 @@ def _check_pending(pending, opt):
     if opt.asked is None:
         raise StateError("pending: evaluations of a batch that the optimizer did not ask")
     n = opt.asked.shape[0]
-    checked = check_fields(opt, {"values": Array(float, n, nan=True),
-                                 "done": Array(bool, n)}, pending, "pending")
+    values = Array(float, n, nan=True) if opt.n_objectives == 1 else \
+        Array(float, n, opt.n_objectives, nan=True)
+    checked = check_fields(opt, {"values": values, "done": Array(bool, n)}, pending, "pending")
     pending.update(checked)
 
 
@@ -229,7 +230,7 @@ def run_settings(opt, fun, constraints):
 
     options, fingerprints = settings_of(opt)
     return {"rng": opt.rng_origin, "options": options, "fingerprints": fingerprints,
-            "maximize": isinstance(fun, Negated),
+            "maximize": fun.maximized() if isinstance(fun, Negated) else False,
             "constraints": None if constraints is None else constraints.describe()}
 
 

@@ -295,7 +295,7 @@ def run(optimizer: Optimizer, fun: Callable[..., Any], **options: Any) -> Result
 def run_with(optimizer, fun, options):
     """:func:`run` with its options as one :class:`~metaopt.run_options.RunOptions`."""
     o = options
-    evaluator = make_objective(fun, optimizer.space, o.vectorized)
+    evaluator = make_objective(fun, optimizer.space, o.vectorized, optimizer.n_objectives)
     constraints = as_constraints(o.constraints, optimizer.dim, o.vectorized, o.equality_tol)
     budget = _run_budget(optimizer, o.budget)
     termination = Termination(budget, **o.termination_rules())

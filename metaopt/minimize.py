@@ -10,7 +10,8 @@ from typing import Any, Callable, Union
 import numpy as np
 
 from ._checks import check_int
-from .algorithms import REGISTRY, get_algorithm, method_table
+from .algorithms import METHODS, MULTI_OBJECTIVE, get_algorithm, method_table
+from .algorithms.multiobjective import MultiObjectiveOptimizer
 from .auto import choose_method
 from .checkpoint import load_checkpoint
 from .engine import run_with
@@ -28,7 +29,8 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
              budget: int | None = None, rng: RngLike = None, vectorized: bool = False,
              callback: Callable[..., Any] | None = None, init: Any = None, *,
              args: tuple = (), x0: Any = None, maximize: bool = False,
-             max_trials: int | None = None, **options: Any) -> Result:
+             max_trials: int | None = None, objectives: int = 1,
+             **options: Any) -> Result:
     """Minimize ``fun`` over ``bounds`` with a population-based, gradient-free method.
 
     Parameters
@@ -72,9 +74,17 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     x0 : array, optional
         A point to start from: the mean of CMA-ES and the evolution strategies; for every
         other method, the first point evaluated (it replaces one of the initial population).
-    maximize : bool, default False
+    maximize : bool or sequence of bools, default False
         Maximize ``fun``; the Result (fun, population_fun, history) and ``target`` are in
-        ``fun``'s own sign.
+        ``fun``'s own sign. With several objectives, one bool for all or one per objective
+        (as Optuna's ``directions``).
+    objectives : int, default 1
+        How many values ``fun`` returns: with m >= 2, ``fun(x)`` returns m numbers
+        (``fun(X)`` an (n, m) array with ``vectorized=True``) and a multi-objective method
+        (``nsga2``; "auto" picks one) minimizes them all. The Result then carries the
+        non-dominated set found: ``pareto_x`` (k, dim), ``pareto_fun`` (k, m) and
+        ``pareto_params`` over a named Space; ``x`` and ``fun`` are the same arrays (as pymoo's
+        X and F); ``history`` records the front's hypervolume against ``hv_ref``.
     constraints : constraint or list of constraints, optional
         ``scipy.optimize.NonlinearConstraint`` (``lb <= fun(x) <= ub``), ``LinearConstraint``
         (``lb <= A x <= ub``), or a callable ``g(x) -> array`` meaning ``g(x) <= 0`` (taking the
@@ -118,8 +128,8 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     space = as_space(bounds)
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
-    if not isinstance(maximize, (bool, np.bool_)):
-        raise TypeError(f"maximize must be a bool, got maximize={maximize!r}")
+    objectives = check_int("objectives", objectives, minimum=1)
+    maximize, signs = _directions(maximize, objectives)
     if isinstance(args, list):
         args = tuple(args)  # as scipy's differential_evolution unpacks it
     elif not isinstance(args, tuple):
@@ -132,11 +142,23 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         saved = _resumed_method(resume, checkpoint)
         if saved is not None:  # a resumed run goes on with the method and options it began with
             method, chosen, reason = *saved, "the method of the run being resumed"
+        elif objectives > 1:
+            method, chosen, reason = "nsga2", {}, (f"{objectives} objectives: NSGA-II, the "
+                                                   f"multi-objective method for every space")
         else:
             method, chosen, reason = choose_method(space, budget, fun)
         options = {**chosen, **options}  # the user's own options win
         described = f"{method} (auto: {reason})"
     cls = get_algorithm(method)
+    _check_objectives(cls, method, objectives)
+    if objectives > 1:
+        options["objectives"] = objectives
+        if target is not None:
+            raise ValueError("target= stops a run of one objective; a run of several stops by "
+                             "its budget, maxiter, max_time, stagnation (of the front's "
+                             "hypervolume) or the callback")
+        if signs is not None and options.get("ref_point") is not None:
+            options["ref_point"] = np.asarray(options["ref_point"], dtype=float) * signs
     if init is not None:
         options["init"] = init
     if x0 is not None and _accepts(cls, "x0"):
@@ -161,18 +183,22 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         opt.trials.max_rows = check_int("max_trials", max_trials, minimum=0)
     objective = WithArgs(fun, args) if args else fun
     given_target = target
-    if maximize:
+    if maximize and objectives > 1:
+        objective = Negated(objective, signs)
+    elif maximize:
         objective = Negated(objective)
         if isinstance(target, (int, float, np.integer, np.floating)) \
                 and not isinstance(target, bool):
             target = -target  # anything else: Termination names what is wrong with it
     res = run_with(opt, objective, dataclasses.replace(
         run_options, budget=budget, target=target,
-        callback=adapt_callback(callback, bool(maximize))))
+        callback=adapt_callback(callback, bool(maximize), signs)))
     if auto:
         res.method = described  # the method run (the Result names it), and why
     if not maximize:
         return res
+    if objectives > 1:
+        return flip_result(res, signs)
     if target is not None:  # the message in the user's terms: the maximized target
         res.message = res.message.replace(f"target value {target:g} reached",
                                           f"target value {given_target:g} reached")
@@ -180,7 +206,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
 
 
 with_run_options(minimize, leading=("budget", "vectorized", "callback"),
-                 after=("args", "x0", "maximize", "max_trials"))
+                 after=("args", "x0", "maximize", "max_trials", "objectives"))
 minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
     "        - " + line for line in method_table().splitlines()))
 
@@ -197,8 +223,36 @@ def _resumed_method(resume, checkpoint):
         saved, options = state["optimizer"]["method"], dict(state["settings"]["options"])
     except Exception:  # noqa: BLE001 - the resume itself reports what is wrong with the file
         return None
-    name = next((name for name, cls in REGISTRY.items() if cls.__name__ == saved), None)
+    name = next((name for name, cls in METHODS.items() if cls.__name__ == saved), None)
     return None if name is None else (name, options)
+
+
+def _directions(maximize, objectives):
+    """``maximize`` checked: a bool, or with several objectives a bool or one per objective.
+    Returns (whether any is maximized, the signs per objective or None for one objective)."""
+    if isinstance(maximize, (bool, np.bool_)):
+        flags = [bool(maximize)] * objectives
+    elif objectives > 1 and isinstance(maximize, (list, tuple, np.ndarray)) \
+            and len(maximize) == objectives \
+            and all(isinstance(m, (bool, np.bool_)) for m in maximize):
+        flags = [bool(m) for m in maximize]
+    else:
+        several = f" or {objectives} bools (one per objective)" if objectives > 1 else ""
+        raise TypeError(f"maximize must be a bool{several}, got maximize={maximize!r}")
+    if objectives == 1:
+        return flags[0], None
+    return any(flags), np.where(flags, -1.0, 1.0)
+
+
+def _check_objectives(cls, method, objectives):
+    several = cls in MULTI_OBJECTIVE.values() or getattr(cls, "n_objectives", 1) > 1 \
+        or issubclass(cls, MultiObjectiveOptimizer)
+    if objectives > 1 and not several:
+        raise ValueError(f"method={method!r} minimizes one objective; for objectives="
+                         f"{objectives} use one of {sorted(MULTI_OBJECTIVE)}")
+    if objectives == 1 and several:
+        raise ValueError(f"method={method!r} minimizes several objectives: pass objectives=m "
+                         f"(m >= 2, the number of values fun returns)")
 
 
 def _accepts(cls, name):

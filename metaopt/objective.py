@@ -27,7 +27,7 @@ __all__ = ["Objective", "ScalarObjective", "VectorizedObjective", "JittedObjecti
 _LOOPS = weakref.WeakKeyDictionary()
 
 
-def _compiled_population_loop(fun):
+def _compiled_population_loop(fun, n_objectives=1):
     """A compiled loop over the rows of X calling the jitted ``fun``.
 
     Specialised per objective by closure: numba types a dispatcher passed as an argument on
@@ -35,10 +35,11 @@ def _compiled_population_loop(fun):
     It cannot be cached on disk (the objective is not a global), so it compiles once per
     objective and process and is kept for later runs.
     """
-    loop = _LOOPS.get(fun)
-    if loop is None:
-        loop = _LOOPS[fun] = _make_population_loop(fun)
-    return loop
+    loops = _LOOPS.setdefault(fun, {})
+    if n_objectives not in loops:
+        loops[n_objectives] = _make_population_loop(fun) if n_objectives == 1 else \
+            _make_front_loop(fun, n_objectives)
+    return loops[n_objectives]
 
 
 def _make_population_loop(fun):
@@ -48,6 +49,18 @@ def _make_population_loop(fun):
         out = np.empty(X.shape[0])
         for i in range(X.shape[0]):
             out[i] = fun(X[i])
+        return out
+
+    return evaluate_rows
+
+
+def _make_front_loop(fun, m):
+
+    @njit
+    def evaluate_rows(X):
+        out = np.empty((X.shape[0], m))
+        for i in range(X.shape[0]):
+            out[i, :] = np.asarray(fun(X[i]))
         return out
 
     return evaluate_rows
@@ -66,11 +79,13 @@ class Objective:
     #: Chunks per worker when a batch is spread over processes (more balance uneven costs).
     chunks_per_worker = 1
 
-    def __init__(self, fun, space):
+    def __init__(self, fun, space, n_objectives=1):
         if not callable(fun):
             raise TypeError(f"fun must be callable, got fun={fun!r}")
         self.fun = fun
         self.space = space
+        #: Values per evaluation: 1, or m objectives (a row of m values).
+        self.n_objectives = n_objectives
         #: An objective that draws random numbers (minibatches) declares ``takes_rng = True``.
         self.takes_rng = bool(getattr(fun, "takes_rng", False))
 
@@ -85,10 +100,10 @@ class Objective:
         return X.astype(np.int64) if self.space.integer_valued else X
 
     def __getstate__(self):
-        return {"fun": self.fun, "space": self.space}
+        return {"fun": self.fun, "space": self.space, "n_objectives": self.n_objectives}
 
     def __setstate__(self, state):
-        self.__init__(state["fun"], state["space"])
+        self.__init__(state["fun"], state["space"], state["n_objectives"])
 
 
 class ScalarObjective(Objective):
@@ -97,8 +112,8 @@ class ScalarObjective(Objective):
     probes_one_row = True
     chunks_per_worker = 2
 
-    def __init__(self, fun, space):
-        super().__init__(fun, space)
+    def __init__(self, fun, space, n_objectives=1):
+        super().__init__(fun, space, n_objectives)
         self.pass_dicts = space.named
 
     def rows(self, X):
@@ -128,28 +143,29 @@ class VectorizedObjective(Objective):
 class JittedObjective(VectorizedObjective):
     """A Numba ``@njit`` scalar function, looped over the batch in compiled code."""
 
-    def __init__(self, fun, space):
-        super().__init__(fun, space)
+    def __init__(self, fun, space, n_objectives=1):
+        super().__init__(fun, space, n_objectives)
         self.takes_rng = False  # compiled code takes no Generator
-        self._loop = _compiled_population_loop(fun)
+        self._loop = _compiled_population_loop(fun, n_objectives)
 
     def __call__(self, X, seed=0):
         return self._loop(np.ascontiguousarray(self._integer_rows(X)))
 
     def __getstate__(self):
         # The compiled loop is rebuilt where the objective lands (a worker process).
-        return {"fun": self.fun, "space": self.space}
+        return {"fun": self.fun, "space": self.space, "n_objectives": self.n_objectives}
 
 
-def make_objective(fun, space, vectorized=False):
+def make_objective(fun, space, vectorized=False, n_objectives=1):
     """The :class:`Objective` for ``fun`` over ``space``: jitted when ``fun`` is a Numba
-    dispatcher (and not ``vectorized``), else vectorized or scalar as ``vectorized`` says."""
+    dispatcher (and not ``vectorized``), else vectorized or scalar as ``vectorized`` says.
+    With ``n_objectives`` m > 1 it returns m values a point ((n, m) for a batch)."""
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
     if not isinstance(vectorized, bool):
         raise TypeError(f"vectorized must be a bool, got vectorized={vectorized!r}")
     if vectorized:
-        return VectorizedObjective(fun, space)
+        return VectorizedObjective(fun, space, n_objectives)
     if is_jitted(fun):
-        return JittedObjective(fun, space)
-    return ScalarObjective(fun, space)
+        return JittedObjective(fun, space, n_objectives)
+    return ScalarObjective(fun, space, n_objectives)

@@ -22,13 +22,24 @@ class WithArgs:
 
 
 class Negated:
-    """``-fun(x)``: maximizing ``fun`` is minimizing it (NaN stays a failure)."""
+    """``-fun(x)``: maximizing ``fun`` is minimizing it (NaN stays a failure). With several
+    objectives, ``signs`` (one per objective, -1 where maximized) multiplies each column."""
 
-    def __init__(self, fun):
+    def __init__(self, fun, signs=None):
         self.fun = fun
+        self.signs = None if signs is None else np.asarray(signs, dtype=float)
+
+    def maximized(self):
+        """True, or with several objectives the list of which are maximized."""
+        return True if self.signs is None else [bool(s < 0) for s in self.signs]
 
     def __call__(self, x):
         value = self.fun(x)
+        if self.signs is not None:
+            try:
+                return np.asarray(value, dtype=float) * self.signs
+            except (TypeError, ValueError):
+                return value  # not numbers: the evaluation says what is wrong
         if np.ndim(value) == 0:
             return -float(value)
         return -np.asarray(value, dtype=float)
@@ -56,7 +67,7 @@ def _takes_xk_and_convergence(callback):
                                                            for p in params))
 
 
-def adapt_callback(callback, maximize):
+def adapt_callback(callback, maximize, signs=None):
     """The engine's ``callback(result)`` for a scipy-style callback: one of one parameter
     (scipy's ``intermediate_result``, whatever its name) receives the Result so far; one of two
     positional parameters gets differential_evolution's old style ``(xk, convergence)``.
@@ -69,7 +80,7 @@ def adapt_callback(callback, maximize):
 
     def engine_callback(res):
         if maximize:
-            res = flip_result(res)
+            res = flip_result(res, signs)
         if old_style:
             return callback(np.asarray(res.x), convergence(np.asarray(res.population_fun)))
         return callback(res)
@@ -77,8 +88,19 @@ def adapt_callback(callback, maximize):
     return engine_callback
 
 
-def flip_result(res):
-    """A minimization's Result in the terms of the maximized objective (values negated)."""
+def flip_result(res, signs=None):
+    """A minimization's Result in the terms of the maximized objective (values negated). With
+    several objectives, ``signs`` (-1 where maximized) multiplies each objective's column; the
+    hypervolume history needs no change."""
+    if signs is not None:
+        for key in ("fun", "pareto_fun", "population_fun", "hv_ref"):
+            if res.get(key) is not None:
+                res[key] = np.asarray(res[key]) * signs
+        res.population_energies = res.population_fun
+        if "trials" in res:
+            res.trials = copy.copy(res.trials)
+            res.trials.sign = signs
+        return res
     res.fun = -res.fun
     res.population_fun = -np.asarray(res.population_fun)
     res.population_energies = res.population_fun

@@ -37,16 +37,20 @@ class Trials:
     evaluations up to dim 100; ``to_pandas()``, ``to_dict()`` and ``to_csv()`` export it.
     """
 
-    def __init__(self, space, max_rows=None):
+    def __init__(self, space, max_rows=None, n_objectives=1):
         self.space = space
+        #: Objective values per row: one column each (a multi-objective run's ``values_<k>``).
+        self.n_objectives = int(n_objectives)
+        #: Stored numbers per row besides the point: batch, time, the first objective,
+        #: failed, violation, then the other objectives.
+        self.width = 4 + self.n_objectives
         self.max_rows = default_rows(space.dim) if max_rows is None else max_rows
         self.dropped = 0
         self._expected = 0
         self.sign = 1.0  # -1 once the result reports a maximized objective
         self._n = 0
         self._x = np.empty((min(16, self.max_rows), space.dim))
-        # batch, time, value, failed, violation
-        self._scalars = np.empty((min(16, self.max_rows), 5))
+        self._scalars = np.empty((min(16, self.max_rows), self.width))
 
     def __len__(self):
         return self._n
@@ -60,7 +64,8 @@ class Trials:
     def _grow(self, rows):
         self._x = np.concatenate([self._x[: self._n], np.empty((rows - self._n,
                                                                 self.space.dim))])
-        self._scalars = np.concatenate([self._scalars[: self._n], np.empty((rows - self._n, 5))])
+        self._scalars = np.concatenate([self._scalars[: self._n],
+                                        np.empty((rows - self._n, self.width))])
 
     def append(self, X, values, batch, time, failed, violation=None):
         """Record the told points ``X`` (n, dim) in variable values with their ``values``,
@@ -77,8 +82,14 @@ class Trials:
                            self.max_rows))
         self._x[self._n: self._n + n] = X[:n]
         block = self._scalars[self._n: self._n + n]
-        block[:] = (batch, time, 0.0, 0.0, 0.0)
-        block[:, 2] = values[:n]
+        block[:, 0] = batch
+        block[:, 1] = time
+        block[:, 3:5] = 0.0
+        if values.ndim == 1:
+            block[:, 2] = values[:n]
+        else:  # several objectives: the first in the value column, the others after
+            block[:, 2] = values[:n, 0]
+            block[:, 5:] = values[:n, 1:]
         if failed is not None:
             block[:, 3] = failed[:n]
         if violation is not None:
@@ -93,7 +104,11 @@ class Trials:
 
     @property
     def value(self):
-        return self.sign * self._scalars[: self._n, 2]
+        """Each evaluation's value, (rows,); with several objectives (rows, m)."""
+        if self.n_objectives == 1:
+            return self.sign * self._scalars[: self._n, 2]
+        return self.sign * np.column_stack([self._scalars[: self._n, 2],
+                                            self._scalars[: self._n, 5:]])
 
     @property
     def failed(self):
@@ -143,8 +158,12 @@ class Trials:
         """Columns as a dict of arrays: number, batch, time, value, failed, violation, then
         the variables; a variable named like one of those six columns gets the column
         ``params_<name>`` (as Optuna names its parameter columns) instead of replacing it."""
-        table = {"number": np.arange(1, self._n + 1), "batch": self.batch, "time": self.time,
-                 "value": self.value, "failed": self.failed, "violation": self.violation}
+        table = {"number": np.arange(1, self._n + 1), "batch": self.batch, "time": self.time}
+        if self.n_objectives == 1:
+            table["value"] = self.value
+        else:  # one column per objective, as Optuna names them
+            table.update({f"values_{k}": column for k, column in enumerate(self.value.T)})
+        table.update({"failed": self.failed, "violation": self.violation})
         for name, column in self.columns().items():
             table[f"params_{name}" if name in RESERVED or name.split("[")[0] in RESERVED
                   else name] = column
@@ -179,7 +198,7 @@ class Trials:
 
     def load_state_dict(self, state):
         fields = {"x": Array(float, "n", self.space.dim, nan=True),
-                  "scalars": Array(float, "n", 5, nan=True), "dropped": Int(0),
+                  "scalars": Array(float, "n", self.width, nan=True), "dropped": Int(0),
                   "max_rows": Int(1)}
         state = check_fields(self, fields, state, "trials")
         x, scalars = state["x"], state["scalars"]
@@ -188,7 +207,7 @@ class Trials:
         self._n = x.shape[0]
         self._x = np.concatenate([x.reshape(self._n, self.space.dim),
                                   np.empty((max(16, self._n), self.space.dim))])
-        self._scalars = np.concatenate([scalars.reshape(self._n, 5),
-                                        np.empty((max(16, self._n), 5))])
+        self._scalars = np.concatenate([scalars.reshape(self._n, self.width),
+                                        np.empty((max(16, self._n), self.width))])
         self.dropped = int(state["dropped"])
         self.max_rows = int(state["max_rows"])

@@ -2,12 +2,13 @@
 so that a save writes only the evaluations told since the last one (rewriting the whole table
 at every save made a long run's checkpoints cost more than its evaluations).
 
-The file is raw little-endian float64 rows of ``dim + 5`` numbers (the point, then batch,
-time, value, failed, violation). The checkpoint records how many rows it covers and their
-CRC-32, continued from save to save (``zlib.crc32(new rows, crc so far)``), so a save costs
-its new rows only and the record stays the same size. Rows appended by a save whose checkpoint
-never landed (a crash between the two writes) lie past those rows: they are ignored on load
-and overwritten by the next save. A file that does not match its checkpoint is refused.
+The file is raw little-endian float64 rows of ``dim + 4 + m`` numbers for m objectives (the
+point, then batch, time, the first objective, failed, violation, the other objectives). The
+checkpoint records how many rows it covers and their CRC-32, continued from save to save
+(``zlib.crc32(new rows, crc so far)``), so a save costs its new rows only and the record stays
+the same size. Rows appended by a save whose checkpoint never landed (a crash between the two
+writes) lie past those rows: they are ignored on load and overwritten by the next save.
+A file that does not match its checkpoint is refused.
 """
 
 import os
@@ -54,7 +55,7 @@ class TrialsFile:
             start, crc = 0, 0
         data = np.ascontiguousarray(np.hstack([x[start:], scalars[start:]]), dtype="<f8")
         data = data.tobytes()
-        width = x.shape[1] + 5
+        width = x.shape[1] + scalars.shape[1]
         with open(self.path, "r+b" if os.path.exists(self.path) else "w+b") as handle:
             handle.truncate(start * width * 8)  # rows of a checkpoint that never landed
             handle.seek(start * width * 8)
@@ -92,13 +93,13 @@ class TrialsFile:
         self._pending = None
 
     @staticmethod
-    def read(checkpoint_path, record, dim):
+    def read(checkpoint_path, record, dim, scalars=5):
         """The trials state (as ``Trials.state_dict`` gives it) of a checkpoint's record;
         StateError when the file is missing, short or does not match its checksums."""
         if not isinstance(record, dict) or set(record) != RECORD_FIELDS:
             raise StateError("trials: not a record of a trials file")
         width, rows, crc = record["width"], record["rows"], record["crc32"]
-        if width != dim + 5:
+        if width != dim + scalars:
             raise StateError(f"trials: rows of {width!r} numbers do not fit a space of {dim} "
                              f"variables")
         if not (isinstance(rows, int) and rows >= 0 and isinstance(crc, int)):

@@ -296,3 +296,43 @@ def success_history_update(F, CR, delta, memory_F, memory_CR, slot, lshade):
         memory_CR[slot] = -1.0
     else:
         memory_CR[slot] = lehmer(CR, w)
+
+
+def constrained_dominates(F, cv, i, j):
+    """Deb et al. (2002) constrained domination, from its definition."""
+    if cv[i] > 0 or cv[j] > 0:
+        return cv[i] < cv[j]
+    return bool(np.all(F[i] <= F[j]) and np.any(F[i] < F[j]))
+
+
+def nondominated_ranks(F, cv):
+    """Fronts by peeling: front k is the set not dominated by anything outside fronts < k."""
+    n = F.shape[0]
+    rank = np.full(n, -1)
+    remaining = set(range(n))
+    front = 0
+    while remaining:
+        layer = [i for i in remaining
+                 if not any(constrained_dominates(F, cv, j, i) for j in remaining if j != i)]
+        for i in layer:
+            rank[i] = front
+        remaining -= set(layer)
+        front += 1
+    return rank
+
+
+def crowding_distance(F, members):
+    """Deb et al.'s crowding distance of one front (ends infinite, gaps over the range)."""
+    k = len(members)
+    distance = np.zeros(k)
+    if k <= 2:
+        return np.full(k, np.inf)
+    for obj in range(F.shape[1]):
+        values = F[members, obj]
+        order = np.argsort(values, kind="stable")
+        distance[order[0]] = distance[order[-1]] = np.inf
+        span = values[order[-1]] - values[order[0]]
+        if span > 0:
+            for a in range(1, k - 1):
+                distance[order[a]] += (values[order[a + 1]] - values[order[a - 1]]) / span
+    return distance

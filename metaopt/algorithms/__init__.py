@@ -7,6 +7,8 @@ from .es import SNES, OpenAIES
 from .ga import GA
 from .ils import ILS
 from .jade import JADE
+from .multiobjective import MultiObjectiveOptimizer
+from .nsga2 import NSGA2
 from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
@@ -33,10 +35,23 @@ REGISTRY = {
 }
 
 
+#: The methods that minimize several objectives at once (``objectives=m``, m >= 2): kept
+#: apart from REGISTRY, whose methods minimize one value.
+MULTI_OBJECTIVE = {
+    "nsga2": NSGA2,
+}
+
+#: Every method name ``minimize`` accepts.
+METHODS = {**REGISTRY, **MULTI_OBJECTIVE}
+
+
 def method_table():
-    """One line per registered method: its name, class and the first line of its docstring."""
-    return "\n".join(f"{name:<10} {cls.__name__:<22} {cls.__doc__.strip().splitlines()[0]}"
-                     for name, cls in REGISTRY.items())
+    """One line per registered method: its name, class and the first line of its docstring
+    (several-objective methods marked)."""
+    return "\n".join(f"{name:<10} {cls.__name__:<22} "
+                     f"{'(several objectives) ' if name in MULTI_OBJECTIVE else ''}"
+                     f"{cls.__doc__.strip().splitlines()[0]}"
+                     for name, cls in METHODS.items())
 
 
 def get_algorithm(method):
@@ -44,12 +59,14 @@ def get_algorithm(method):
     if isinstance(method, type) and issubclass(method, Optimizer):
         return method
     try:
-        return REGISTRY[method]
+        return METHODS[method]
     except (KeyError, TypeError):
         raise ValueError(
-            f"unknown method={method!r}; choose one of {sorted(REGISTRY)}"
+            f"unknown method={method!r}; choose one of {sorted(REGISTRY)}, or for several "
+            f"objectives {sorted(MULTI_OBJECTIVE)}"
         ) from None
 
 
-__all__ = ["REGISTRY", "get_algorithm", "method_table", "Optimizer", "PopulationOptimizer",
-           *(cls.__name__ for cls in REGISTRY.values())]
+__all__ = ["REGISTRY", "MULTI_OBJECTIVE", "METHODS", "get_algorithm", "method_table",
+           "Optimizer", "PopulationOptimizer", "MultiObjectiveOptimizer",
+           *(cls.__name__ for cls in METHODS.values())]

@@ -48,6 +48,8 @@ class Optimizer(Stateful):
     #: True when a schedule spans the evaluation budget (L-SHADE's population reduction, SA's
     #: cooling): then ``ask()`` refuses to run without one rather than guess it.
     needs_budget = False
+    #: How many objectives the optimizer minimizes at once (see :mod:`.multiobjective`).
+    n_objectives = 1
 
     #: The evolving state every optimizer has (see :mod:`metaopt.state`); subclasses declare
     #: theirs in their own ``STATE``, merged with this one. ``elapsed`` stands for the clock.
@@ -389,9 +391,9 @@ def population_problem(pop, fit):
 
 def registered_name(cls):
     """The name ``cls`` is registered under in ``metaopt.REGISTRY`` (else its class name)."""
-    from . import REGISTRY  # the registry imports this module
+    from . import METHODS  # the registry imports this module
 
-    return next((name for name, known in REGISTRY.items() if known is cls), cls.__name__)
+    return next((name for name, known in METHODS.items() if known is cls), cls.__name__)
 
 
 class PopulationOptimizer(Optimizer):

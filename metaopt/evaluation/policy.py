@@ -99,6 +99,11 @@ class BatchEvaluator:
         self.nfail = 0
         self.last_future = None
 
+    def _blank(self, n):
+        """NaN values for ``n`` rows: (n,), or (n, m) for m objectives."""
+        m = self.evaluator.n_objectives
+        return np.full(n if m == 1 else (n, m), np.nan)
+
     @property
     def capacity(self):
         """How many evaluations run at once."""
@@ -133,7 +138,7 @@ class BatchEvaluator:
             if failures:
                 return self._settle_failures(X, out, failures, seed)
             return out
-        out = np.full(n, np.nan) if values is None else np.array(values, dtype=float)
+        out = self._blank(n) if values is None else np.array(values, dtype=float)
         todo = np.arange(n) if done is None else np.flatnonzero(~np.asarray(done, bool))
         probed = []
         if first and values is None and n > 0:
@@ -255,14 +260,14 @@ class BatchEvaluator:
             outcomes = self.backend.map(evaluate_rows, [(self.evaluator, X[a:b], seed, isolate)
                                                         for a, b in chunks])
         except KeyboardInterrupt as interrupt:  # keep the chunks that had finished
-            finished = np.full(n, np.nan)
+            finished = self._blank(n)
             for (a, b), outcome in zip(chunks, getattr(interrupt, "outcomes", None) or ()):
                 if isinstance(outcome, tuple):
                     finished[a:b] = outcome[0]
             if getattr(interrupt, "values", None) is None or len(interrupt.values) != n:
                 interrupt.values = finished
             raise
-        values = np.full(n, np.nan)
+        values = self._blank(n)
         failures = []
         crashed = []
         for (a, b), outcome in zip(chunks, outcomes):
@@ -304,7 +309,7 @@ class BatchEvaluator:
         slow evaluation; a worker that does not answer ``timeout`` + grace seconds after its
         task started (a hang in C code that ignores signals) is killed with its pool."""
         n = X.shape[0]
-        values = np.full(n, np.nan)
+        values = self._blank(n)
         failures = []
         queue = list(range(n))
         self._warm()

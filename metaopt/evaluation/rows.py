@@ -104,8 +104,40 @@ def _scalar(value):
     return float(arr.reshape(()))
 
 
-def _batch_values(result, n):
-    """A vectorized objective's (n,) values; rows that are not numbers are failures."""
+def _vector(value, m):
+    """One evaluation of ``m`` objectives as an (m,) float array."""
+    if value is None:
+        raise ObjectiveReturnError("the objective returned None (a missing return statement?)")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ObjectiveReturnError(f"the objective returned {value!r:.80}, not {m} real "
+                                   f"numbers") from None
+    if np.asarray(value).dtype.kind not in "biuf" or arr.shape != (m,):
+        raise ObjectiveReturnError(f"the objective must return {m} real numbers (one per "
+                                   f"objective), got {value!r:.80}")
+    return arr
+
+
+def _batch_matrix(result, n, m):
+    """A vectorized objective's (n, m) values for ``m`` objectives."""
+    try:
+        arr = np.asarray(result)
+    except ValueError:
+        raise ObjectiveReturnError(f"the vectorized objective returned a ragged sequence for a "
+                                   f"batch of {n}") from None
+    if arr.shape != (n, m) or arr.dtype.kind not in "biuf":
+        raise ObjectiveReturnError(f"the vectorized objective must return real numbers of "
+                                   f"shape ({n}, {m}) for a batch of {n} and {m} objectives, "
+                                   f"got shape {np.shape(result)}")
+    return arr.astype(float), []
+
+
+def _batch_values(result, n, m=1):
+    """A vectorized objective's (n,) values; rows that are not numbers are failures. With
+    ``m`` objectives, (n, m)."""
+    if m > 1:
+        return _batch_matrix(result, n, m)
     try:
         arr = np.asarray(result)
     except ValueError:  # ragged
@@ -150,14 +182,15 @@ def evaluate_rows(objective, X, seed=0, isolate=True):
 
 def evaluate_each_row(objective, X, seed=0):
     """A per-row objective's values and failures: each row called on its own."""
-    n = X.shape[0]
-    values = np.full(n, np.nan)
+    n, m = X.shape[0], objective.n_objectives
+    values = np.full((n,) if m == 1 else (n, m), np.nan)
     failures = []
     rows = objective.rows(X)
     try:
         for i in range(n):
             try:
-                values[i] = _scalar(objective.call(rows[i], seed))
+                value = objective.call(rows[i], seed)
+                values[i] = _scalar(value) if m == 1 else _vector(value, m)
             except (Exception, SystemExit) as exc:  # noqa: BLE001 - the row's failure
                 failures.append(Failure.from_exception(i, exc))
     except KeyboardInterrupt as interrupt:
@@ -169,18 +202,18 @@ def evaluate_each_row(objective, X, seed=0):
 def evaluate_batch(objective, X, seed=0, isolate=True):
     """A batch objective's values and failures: the batch in one call; when that raises, each
     row alone (unless ``isolate`` is False) to find which fail."""
-    n = X.shape[0]
+    n, m = X.shape[0], objective.n_objectives
     try:
-        return _batch_values(objective(X, seed), n)
+        return _batch_values(objective(X, seed), n, m)
     except (Exception, SystemExit) as exc:  # noqa: BLE001
         batch_error = exc
-    values = np.full(n, np.nan)
+    values = np.full((n,) if m == 1 else (n, m), np.nan)
     if n == 1 or not isolate:
         return values, [Failure.from_exception(i, batch_error) for i in range(n)]
     failures = []
     for i in range(n):  # the batch failed as a whole: find which rows fail on their own
         try:
-            row_values, row_failures = _batch_values(objective(X[i:i + 1], seed), 1)
+            row_values, row_failures = _batch_values(objective(X[i:i + 1], seed), 1, m)
             values[i] = row_values[0]
             failures.extend(Failure(i, f.kind, f.message) for f in row_failures)
         except (Exception, SystemExit) as exc:  # noqa: BLE001

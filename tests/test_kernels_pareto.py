@@ -1,0 +1,68 @@
+"""The Pareto kernels against plain-numpy references from the definitions (Deb et al. 2002)."""
+
+import numpy as np
+import pytest
+
+from metaopt.kernels import pareto as KP
+
+from . import reference as R
+
+
+def fronts_of(rng, n, m, constrained, ties):
+    F = rng.random((n, m))
+    if ties:  # repeated values and repeated points
+        F = np.round(F * 4) / 4
+    cv = np.where(rng.random(n) < 0.3, np.round(rng.random(n) * 3, 1), 0.0) if constrained \
+        else np.zeros(n)
+    return F, cv
+
+
+@pytest.mark.parametrize("m", [2, 3, 5])
+@pytest.mark.parametrize("constrained", [False, True])
+@pytest.mark.parametrize("ties", [False, True])
+def test_nondominated_ranks_match_the_definition(m, constrained, ties):
+    rng = np.random.default_rng(m * 10 + 2 * constrained + ties)
+    for n in (1, 2, 7, 40):
+        F, cv = fronts_of(rng, n, m, constrained, ties)
+        np.testing.assert_array_equal(KP.nondominated_ranks(F, cv), R.nondominated_ranks(F, cv))
+
+
+def test_dominates_is_constrained_domination():
+    rng = np.random.default_rng(3)
+    F, cv = fronts_of(rng, 30, 3, True, True)
+    for i in range(30):
+        for j in range(30):
+            assert KP.dominates(F, cv, i, j) == R.constrained_dominates(F, cv, i, j)
+
+
+@pytest.mark.parametrize("m", [2, 3])
+def test_crowding_distance_matches_the_reference(m):
+    rng = np.random.default_rng(m)
+    F = rng.random((25, m))
+    F[4] = F[9]  # a repeated point
+    for members in (np.arange(25), np.array([3, 4, 9, 17]), np.array([2, 5])):
+        np.testing.assert_allclose(KP.crowding_distance(F, members),
+                                   R.crowding_distance(F, members), rtol=1e-14)
+
+
+def test_survivors_keep_whole_fronts_then_the_most_isolated():
+    rng = np.random.default_rng(5)
+    F, cv = fronts_of(rng, 60, 2, True, False)
+    keep, rank, crowding = KP.survivors(F, cv, 25)
+    ranks = R.nondominated_ranks(F, cv)
+    assert keep.shape == (25,) and np.all(np.diff(keep) > 0)
+    np.testing.assert_array_equal(rank, ranks[keep])
+    cut = ranks[keep].max()
+    assert np.all(np.isin(np.flatnonzero(ranks < cut), keep))  # earlier fronts whole
+    last = np.flatnonzero(ranks == cut)
+    distance = R.crowding_distance(F, last)
+    kept = np.isin(last, keep)
+    assert distance[kept].min() >= distance[~kept].max()
+
+
+def test_crowded_tournament_prefers_lower_fronts_then_crowding():
+    rank = np.array([0, 1, 0, 0])
+    crowding = np.array([0.5, np.inf, 0.2, np.inf])
+    pairs = np.array([[0, 1], [1, 0], [0, 2], [2, 3], [3, 3]])
+    np.testing.assert_array_equal(KP.crowded_tournament(rank, crowding, pairs),
+                                  [0, 0, 0, 3, 3])
