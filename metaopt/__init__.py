@@ -25,4 +25,4 @@ globals().update({cls.__name__: cls for cls in METHODS.values()})  # the algorit
 
 __all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer",
            "Choice", "Binary", "Permutation", "Result", "History", "Optimizer", "REGISTRY",
-           "MULTI_OBJECTIVE", *(cls.__name__ for cls in METHODS.values()), "__version__"]
+           "MULTI_OBJECTIVE", "METHODS", *(cls.__name__ for cls in METHODS.values()), "__version__"]

@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 import metaopt
-from metaopt import REGISTRY
+from metaopt import METHODS, REGISTRY
 
 from . import report
 
@@ -81,6 +81,9 @@ def cmd_run(args):
     out = report.out_folder(args.out)
     print(f"metaopt {metaopt.__version__}: {args.method} on {problem.name}, "
           f"budget {budget:,} evaluations, rng {args.rng}")
+    several = getattr(problem, "objectives", 1) > 1
+    if several:
+        options.update(objectives=problem.objectives, constraints=problem.constraints)
     started = time.perf_counter()
     res = metaopt.minimize(problem.fun, problem.bounds, method=args.method, budget=budget,
                            rng=args.rng, vectorized=problem.vectorized, workers=args.workers,
@@ -90,6 +93,8 @@ def cmd_run(args):
     seconds = time.perf_counter() - started
     if args.method == "auto":
         print(f"method      {res.method}")
+    if several:
+        return _report_front(res, problem, seconds, out)
     print(f"best value  {res.fun:.10g}{_gap_text(res.fun, problem.optimum)}")
     print(f"evaluations {res.nfev:,} in {seconds:.2f} s ({res.nfev / max(seconds, 1e-9):,.0f}/s); "
           f"{res.nit} generations; stopped: {res.message}")
@@ -104,6 +109,22 @@ def cmd_run(args):
         print(f"held-out    {problem.report(res.x)}")
     if out is not None:
         report.write_run(out, res, problem)
+    return 0
+
+
+def _report_front(res, problem, seconds, out):
+    from metaopt.indicators import igd
+
+    ref = np.array2string(np.asarray(res.hv_ref), precision=4)
+    print(f"front       {len(res.pareto_fun)} non-dominated points; hypervolume "
+          f"{res.hypervolume:.6g} (reference point {ref})")
+    if problem.front is not None:
+        print(f"IGD         {igd(res.pareto_fun, problem.front):.4g} (to the true front, "
+              f"{len(problem.front)} points)")
+    print(f"evaluations {res.nfev:,} in {seconds:.2f} s ({res.nfev / max(seconds, 1e-9):,.0f}/s); "
+          f"{res.nit} generations; stopped: {res.message}")
+    if out is not None:
+        report.write_front(out, res, problem)
     return 0
 
 
@@ -210,6 +231,10 @@ def cmd_list(args):
     print("algorithms (method: class; variable kinds):")
     for name, cls in REGISTRY.items():
         print(f"  {name:<10} {cls.__name__:<22} {', '.join(cls.supports)}")
+    print("\nalgorithms for several objectives (objectives=m):")
+    for name, cls in METHODS.items():
+        if name not in REGISTRY:
+            print(f"  {name:<10} {cls.__name__:<22} {', '.join(cls.supports)}")
     print("\nproblems:")
     from problems.registry import listing
 
@@ -261,7 +286,7 @@ def build_parser():
     run = sub.add_parser("run", help="optimize one problem", formatter_class=DEFAULTS)
     run.add_argument("problem", help="a named problem (see `metaopt list`) or module:function "
                                      "(a module in the current folder or importable)")
-    run.add_argument("--method", default="auto", choices=["auto"] + sorted(REGISTRY),
+    run.add_argument("--method", default="auto", choices=["auto"] + sorted(METHODS),
                      help="the algorithm; auto picks from the space, dimension and budget")
     run.add_argument("--dim", type=positive_int, default=10,
                      help="dimension of test functions and of module:function")

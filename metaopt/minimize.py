@@ -157,8 +157,9 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
             raise ValueError("target= stops a run of one objective; a run of several stops by "
                              "its budget, maxiter, max_time, stagnation (of the front's "
                              "hypervolume) or the callback")
-        if signs is not None and options.get("ref_point") is not None:
-            options["ref_point"] = np.asarray(options["ref_point"], dtype=float) * signs
+        ref = options.get("ref_point")
+        if maximize and ref is not None and np.shape(ref) == signs.shape:
+            options["ref_point"] = np.asarray(ref, dtype=float) * signs  # in minimized terms
     if init is not None:
         options["init"] = init
     if x0 is not None and _accepts(cls, "x0"):

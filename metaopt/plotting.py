@@ -9,8 +9,8 @@ whenever every value shown is positive or zero (zeros, a reached optimum, sit on
 
 import numpy as np
 
-__all__ = ["pyplot", "convergence", "compare", "tour", "lr_search", "gradient_vs_free", "save",
-           "FLOOR"]
+__all__ = ["pyplot", "convergence", "compare", "tour", "lr_search", "gradient_vs_free", "front",
+           "hypervolume", "save", "FLOOR"]
 
 #: Where an error of exactly zero is drawn on a log axis.
 FLOOR = 1e-16
@@ -168,6 +168,48 @@ def gradient_vs_free(rows, title=None):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def front(F, true_front=None, ax=None, title=None, labels=None):
+    """The objective values of a front (k, 2) or (k, 3), and the true front when given; three
+    objectives on 3-D axes."""
+    F = np.asarray(F, float)
+    m = F.shape[1]
+    if m not in (2, 3):
+        raise ValueError(f"front draws 2 or 3 objectives, got {m}")
+    if ax is None:
+        fig = pyplot().figure(figsize=(6, 5))
+        ax = fig.add_subplot(projection="3d" if m == 3 else None)
+    if true_front is not None:
+        T = np.asarray(true_front, float)
+        ax.scatter(*T.T, s=2, color="0.7", label="true front")
+    ax.scatter(*F.T, s=12, color="C0", label=f"found ({len(F)} points)")
+    names = labels or [f"f{k + 1}" for k in range(m)]
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    if m == 3:
+        ax.set_zlabel(names[2])
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    return ax
+
+
+def hypervolume(results, ax=None, title=None):
+    """The hypervolume of the front found against evaluations of one or more runs of several
+    objectives (``Result.history``)."""
+    from .result import Result
+
+    ax = _axes(ax)
+    runs = results if isinstance(results, dict) and not isinstance(results, Result) \
+        else {None: results}
+    for label, res in runs.items():
+        history = res.history if isinstance(res, Result) else res
+        ax.plot(history["nfev"], history["hypervolume"], label=label)
+    ax.set_ylabel("hypervolume of the front")
+    _finish(ax, title, any(label is not None for label in runs))
+    return ax
 
 
 def save(ax_or_fig, path, dpi=120):

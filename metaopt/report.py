@@ -60,6 +60,30 @@ def write_run(out, res, problem):
     _said(written)
 
 
+def write_front(out, res, problem):
+    """``metaopt run`` with several objectives: the front (points and values), the hypervolume
+    history, the result, and plots of the front (2 or 3 objectives) and the hypervolume."""
+    from . import plotting
+
+    m = res.pareto_fun.shape[1]
+    with open(out / "front.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f"x{j}" for j in range(res.pareto_x.shape[1])]
+                        + [f"f{k + 1}" for k in range(m)])
+        writer.writerows(np.hstack([res.pareto_x, res.pareto_fun]).tolist())
+    res.history.to_csv(out / "history.csv")
+    res.to_json(out / "result.json", history=False)
+    written = [out / "front.csv", out / "history.csv", out / "result.json"]
+    label = res.method.split()[0]
+    if m in (2, 3):
+        _plot(lambda path: plotting.save(plotting.front(
+            res.pareto_fun, problem.front, title=f"{label} on {problem.name}"), path),
+            out / "front.png", written)
+    _plot(lambda path: plotting.save(plotting.hypervolume(
+        res, title=f"{label} on {problem.name}"), path), out / "hypervolume.png", written)
+    _said(written)
+
+
 def write_compare(out, problem, budget, seeds, curves, finals, rows, runs):
     """``metaopt compare``: median/min/max curves, a summary per method, the shaded plot."""
     from . import plotting

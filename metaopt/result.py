@@ -165,11 +165,18 @@ class Result(_Record):
 
     def to_json(self, path=None, history=True):
         """The result as JSON (x, fun, counters, message, method, and with ``history`` the
-        history's columns); written to ``path`` when given, returned as a string otherwise."""
-        record = {"x": np.asarray(self.x).tolist(), "fun": float(self.fun),
+        history's columns; for several objectives x and fun are the front's lists, with the
+        hypervolume and its reference point); written to ``path`` when given, returned as a
+        string otherwise."""
+        several = "pareto_fun" in self
+        record = {"x": np.asarray(self.x).tolist(),
+                  "fun": np.asarray(self.fun).tolist() if several else float(self.fun),
                   "nfev": int(self.nfev), "nit": int(self.nit), "success": bool(self.success),
                   "message": str(self.message), "nfail": int(self.get("nfail", 0)),
                   "ndelta": int(self.get("ndelta", 0)), "method": str(self.get("method", ""))}
+        if several:
+            record["hypervolume"] = float(self.hypervolume)
+            record["hv_ref"] = None if self.hv_ref is None else np.asarray(self.hv_ref).tolist()
         if history:
             record["history"] = {k: v.tolist() for k, v in self.history.to_dict().items()}
         if "params" in self:

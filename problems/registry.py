@@ -9,6 +9,7 @@ from metaopt import Binary, Permutation
 from .binary import DeceptiveTrap, OneMax, make_knapsack
 from .flowshop import load_taillard, taillard_instances
 from .functions import FUNCTIONS, make_function
+from .multiobjective import MULTIOBJECTIVE
 from .tsp import load_tsplib, tsplib_instances
 
 __all__ = ["Problem", "resolve", "resolve_objective", "listing", "classification_data",
@@ -21,15 +22,24 @@ NEURAL = ("digits", "wine", "breast_cancer", "spirals", "parity", "sine", "cartp
 class Problem:
     """What a run needs: the objective, its space or bounds, and what is known about it."""
 
-    def __init__(self, name, fun, bounds, vectorized, optimum=None, options=None, report=None):
+    def __init__(self, name, fun, bounds, vectorized, optimum=None, options=None, report=None,
+                 objectives=1, constraints=None, front=None):
         self.name, self.fun, self.bounds, self.vectorized = name, fun, bounds, vectorized
         self.optimum, self.options, self.report = optimum, options or {}, report
+        #: Several objectives: their number, the constraints and a sample of the true front.
+        self.objectives, self.constraints, self.front = objectives, constraints, front
 
 
 def resolve(name, dim=10, rng=0):
     """A workload by name: a test function, a TSPLIB instance, a Taillard
     flow shop, knapsack[-N], onemax[-N],
     trap[-N] or a neural task; KeyError for any other name."""
+    if name in MULTIOBJECTIVE:
+        mo = MULTIOBJECTIVE[name]()
+        return Problem(f"{name.upper()} ({mo.dim} variables, {mo.n_objectives} objectives)",
+                       mo, mo.bounds, True, objectives=mo.n_objectives,
+                       constraints=getattr(mo, "constraints", None),
+                       front=mo.pareto_front(1000))
     if name in FUNCTIONS:
         f = make_function(name, dim, rng=rng, shift=True)
         return Problem(f"{name} (d={dim}, shifted)", f, f.bounds, True, f.f_opt)
@@ -118,6 +128,7 @@ def listing():
             f"TSPLIB     {', '.join(tsplib_instances())}",
             f"flow shop  {', '.join(taillard_instances())}",
             "binary     knapsack[-N], onemax[-N], trap[-N]",
+            f"several    {', '.join(MULTIOBJECTIVE)}  (objectives; --method nsga2)",
             f"neural     {', '.join(NEURAL)}  (torch extra)"]
 
 
