@@ -66,3 +66,22 @@ def test_crowded_tournament_prefers_lower_fronts_then_crowding():
     pairs = np.array([[0, 1], [1, 0], [0, 2], [2, 3], [3, 3]])
     np.testing.assert_array_equal(KP.crowded_tournament(rank, crowding, pairs),
                                   [0, 0, 0, 3, 3])
+
+
+def test_pareto_selection_is_gde3s_rule():
+    rng = np.random.default_rng(7)
+    n = 200
+    F_target, F_trial = np.round(rng.random((n, 2)) * 3), np.round(rng.random((n, 2)) * 3)
+    cv_target = np.where(rng.random(n) < 0.3, np.round(rng.random(n), 1), 0.0)
+    cv_trial = np.where(rng.random(n) < 0.3, np.round(rng.random(n), 1), 0.0)
+    got = KP.pareto_selection(F_target, cv_target, F_trial, cv_trial)
+    for i in range(n):
+        if cv_trial[i] > 0 or cv_target[i] > 0:
+            expected = 1 if cv_trial[i] <= cv_target[i] else 0
+        elif np.all(F_trial[i] <= F_target[i]):
+            expected = 1  # weakly dominates (equal points included)
+        elif np.all(F_target[i] <= F_trial[i]) and np.any(F_target[i] < F_trial[i]):
+            expected = 0
+        else:
+            expected = 2
+        assert got[i] == expected, i

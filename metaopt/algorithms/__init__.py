@@ -5,6 +5,7 @@ from .cmaes import CMAES
 from .de import DE
 from .es import SNES, OpenAIES
 from .ga import GA
+from .gde3 import GDE3
 from .ils import ILS
 from .jade import JADE
 from .multiobjective import MultiObjectiveOptimizer
@@ -39,6 +40,7 @@ REGISTRY = {
 #: apart from REGISTRY, whose methods minimize one value.
 MULTI_OBJECTIVE = {
     "nsga2": NSGA2,
+    "gde3": GDE3,
 }
 
 #: Every method name ``minimize`` accepts.

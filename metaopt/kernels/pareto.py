@@ -233,3 +233,38 @@ def crowded_tournament(rank, crowding, pairs):
         else:
             winners[t] = a
     return winners
+
+
+@njit(cache=True)
+def pareto_selection(F_target, cv_target, F_trial, cv_trial):
+    """GDE3's selection between each target and its trial (Kukkonen & Lampinen 2005):
+    1 when the trial weakly dominates the target (a feasible trial beats an infeasible target;
+    between infeasible ones, a violation no larger), 0 when the target dominates the trial,
+    2 when neither does (both stay).
+
+    Returns
+    -------
+    (n,) int8 outcomes
+    """
+    n, m = F_trial.shape
+    outcome = np.empty(n, np.int8)
+    for i in range(n):
+        a, b = cv_trial[i], cv_target[i]
+        if a > 0.0 or b > 0.0:
+            outcome[i] = 1 if a <= b else 0
+            continue
+        trial_no_worse = target_no_worse = True
+        target_better = False
+        for k in range(m):
+            if F_trial[i, k] > F_target[i, k]:
+                trial_no_worse = False
+                target_better = True
+            elif F_target[i, k] > F_trial[i, k]:
+                target_no_worse = False
+        if trial_no_worse:
+            outcome[i] = 1
+        elif target_no_worse and target_better:
+            outcome[i] = 0
+        else:
+            outcome[i] = 2
+    return outcome
