@@ -26,7 +26,7 @@ from problems.multiobjective import MULTIOBJECTIVE  # noqa: E402
 
 PROBLEMS = ["zdt1", "zdt2", "zdt3", "zdt4", "zdt6", "dtlz1", "dtlz2", "dtlz3", "dtlz4", "dtlz5",
             "dtlz6", "dtlz7"]
-OURS = ["nsga2"]
+OURS = ["nsga2", "nsga3", "moead", "gde3"]
 THEIRS = ["pymoo-nsga2", "pymoo-nsga3", "pymoo-moead"]
 
 
@@ -56,6 +56,8 @@ def reference_point(problem):
 
 
 def ours(method, problem, pop, budget, seed):
+    if method == "moead" and pop == 92:
+        pop = 91  # one member per weight vector: the 91 directions pymoo's MOEA/D has too
     fun = Timed(problem)
     t = time.perf_counter()
     res = metaopt.minimize(fun, problem.bounds, method=method, objectives=problem.n_objectives,

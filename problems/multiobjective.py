@@ -15,23 +15,14 @@ Each is a vectorized callable ``F(X) -> (n, m)`` with ``bounds``, ``n_objectives
 ``pareto_front(points)``, a sample of the true front for IGD.
 """
 
-import itertools
 import math
 
 import numpy as np
 
+from metaopt.reference_directions import das_dennis
+
 __all__ = ["ZDT1", "ZDT2", "ZDT3", "ZDT4", "ZDT6", "DTLZ1", "DTLZ2", "DTLZ3", "DTLZ4",
            "DTLZ5", "DTLZ6", "DTLZ7", "CONSTR", "das_dennis", "nondominated", "MULTIOBJECTIVE"]
-
-
-def das_dennis(m, divisions):
-    """The Das & Dennis (1998) simplex lattice: every (m,) vector of multiples of
-    ``1/divisions`` that sums to 1, ``C(divisions + m - 1, m - 1)`` of them."""
-    points = []
-    for bars in itertools.combinations(range(divisions + m - 1), m - 1):
-        cuts = np.diff(np.r_[-1, bars, divisions + m - 1]) - 1
-        points.append(cuts / divisions)
-    return np.array(points, dtype=float)
 
 
 def _divisions_for(m, points):

@@ -336,3 +336,36 @@ def crowding_distance(F, members):
             for a in range(1, k - 1):
                 distance[order[a]] += (values[order[a + 1]] - values[order[a - 1]]) / span
     return distance
+
+
+def niche_fill(count, niche, distance, wanted, u):
+    """NSGA-III's niching (Deb & Jain 2014, Algorithm 4) with the same draws, in lists."""
+    count = list(count)
+    taken, active, chosen, draw = set(), set(range(len(count))), [], 0
+    while len(chosen) < wanted:
+        least = min(count[j] for j in active)
+        ties = [j for j in sorted(active) if count[j] == least]
+        j = ties[min(int(u[draw] * len(ties)), len(ties) - 1)]
+        draw += 1
+        candidates = [a for a in range(len(niche)) if a not in taken and niche[a] == j]
+        if not candidates:
+            active.discard(j)
+            continue
+        if count[j] == 0:
+            pick = min(candidates, key=lambda a: (distance[a], a))
+        else:
+            pick = candidates[min(int(u[draw] * len(candidates)), len(candidates) - 1)]
+        draw += 1
+        taken.add(pick)
+        chosen.append(pick)
+        count[j] += 1
+    return np.array(chosen), np.array(count)
+
+
+def decomposed(f, w, ideal, pbi, theta):
+    """Tchebycheff (zero weights as 1e-6) or PBI of Zhang & Li (2007)."""
+    if not pbi:
+        return float(np.max(np.where(w > 0, w, 1e-6) * np.abs(f - ideal)))
+    unit = w / np.linalg.norm(w)
+    d1 = abs(np.dot(f - ideal, unit))
+    return float(d1 + theta * np.linalg.norm(f - ideal - d1 * unit))

@@ -85,3 +85,53 @@ def test_pareto_selection_is_gde3s_rule():
         else:
             expected = 2
         assert got[i] == expected, i
+
+
+def test_niche_fill_follows_algorithm_4_with_the_same_draws():
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        H, k = 12, int(rng.integers(3, 30))
+        count = rng.integers(0, 3, H).astype(np.int64)
+        niche = rng.integers(0, H, k).astype(np.int64)
+        distance = rng.random(k)
+        wanted = int(rng.integers(1, k + 1))
+        u = rng.random(2 * (wanted + H))
+        expected, expected_count = R.niche_fill(count, niche, distance, wanted, u)
+        got_count = count.copy()
+        got = KP.niche_fill(got_count, niche, distance, wanted, u)
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(got_count, expected_count)
+        assert len(set(got.tolist())) == wanted
+
+
+@pytest.mark.parametrize("method", [KP.TCHEBYCHEFF, KP.PBI])
+def test_decompositions_match_their_formulas(method):
+    rng = np.random.default_rng(12)
+    for _ in range(50):
+        f, w, ideal = rng.random(3) * 4, rng.random(3), rng.random(3) - 0.5
+        w[rng.integers(0, 3)] = 0.0 if rng.random() < 0.3 else w[0]
+        assert KP.decomposed(f, w, ideal, method, 5.0) == pytest.approx(
+            R.decomposed(f, w, ideal, method == KP.PBI, 5.0), rel=1e-12)
+
+
+def test_moead_update_replaces_the_neighbours_a_child_solves_better():
+    rng = np.random.default_rng(13)
+    n, m, T = 10, 2, 3
+    W = np.column_stack([np.linspace(0, 1, n), 1 - np.linspace(0, 1, n)])
+    neighbours = np.argsort(np.abs(np.subtract.outer(np.arange(n), np.arange(n))), axis=1,
+                            kind="stable")[:, :T].astype(np.int64)
+    X, F, cv = rng.random((n, 4)), rng.random((n, m)) + 1, np.zeros(n)
+    C, CF, ccv = rng.random((n, 4)), rng.random((n, m)) + 0.5, np.zeros(n)
+    ideal = F.min(axis=0)
+    X2, F2, cv2, ideal2 = X.copy(), F.copy(), cv.copy(), ideal.copy()
+    KP.moead_update(X2, F2, cv2, C, CF, ccv, neighbours, W, ideal2, KP.TCHEBYCHEFF, 5.0)
+    Xr, Fr, z = X.copy(), F.copy(), ideal.copy()
+    for i in range(n):  # the rule, child by child
+        z = np.minimum(z, CF[i])
+        for j in neighbours[i]:
+            if R.decomposed(CF[i], W[j], z, False, 5.0) <= R.decomposed(Fr[j], W[j], z, False,
+                                                                        5.0):
+                Xr[j], Fr[j] = C[i], CF[i]
+    np.testing.assert_array_equal(X2, Xr)
+    np.testing.assert_array_equal(F2, Fr)
+    np.testing.assert_array_equal(ideal2, z)

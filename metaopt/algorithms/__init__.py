@@ -8,8 +8,10 @@ from .ga import GA
 from .gde3 import GDE3
 from .ils import ILS
 from .jade import JADE
+from .moead import MOEAD
 from .multiobjective import MultiObjectiveOptimizer
 from .nsga2 import NSGA2
+from .nsga3 import NSGA3
 from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
@@ -40,6 +42,8 @@ REGISTRY = {
 #: apart from REGISTRY, whose methods minimize one value.
 MULTI_OBJECTIVE = {
     "nsga2": NSGA2,
+    "nsga3": NSGA3,
+    "moead": MOEAD,
     "gde3": GDE3,
 }
 

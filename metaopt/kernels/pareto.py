@@ -268,3 +268,134 @@ def pareto_selection(F_target, cv_target, F_trial, cv_trial):
         else:
             outcome[i] = 2
     return outcome
+
+
+@njit(cache=True)
+def niche_fill(count, niche, distance, wanted, u):
+    """NSGA-III's niching (Deb & Jain 2014, Algorithm 4), from pre-drawn uniforms ``u``: pick
+    ``wanted`` members of the last front. Repeatedly take a reference direction of the fewest
+    associated members (a random one among ties); without candidates left it is dropped;
+    otherwise it takes, when it had none, its candidate nearest the direction, else a random
+    candidate, and its count grows.
+
+    Parameters
+    ----------
+    count : (H,) int64, members already kept per direction (changed in place)
+    niche : (k,) int64, each last-front member's direction
+    distance : (k,) its perpendicular distance to that direction
+    wanted : how many to pick
+    u : uniforms, at least ``2 * (wanted + H)`` of them
+
+    Returns
+    -------
+    (wanted,) int64 indices into the last front
+    """
+    H = count.shape[0]
+    k = niche.shape[0]
+    taken = np.zeros(k, np.bool_)
+    active = np.ones(H, np.bool_)
+    chosen = np.empty(wanted, np.int64)
+    picked = 0
+    draw = 0
+    ties = np.empty(H, np.int64)
+    while picked < wanted:
+        least = -1
+        for j in range(H):
+            if active[j] and (least < 0 or count[j] < least):
+                least = count[j]
+        n_ties = 0
+        for j in range(H):
+            if active[j] and count[j] == least:
+                ties[n_ties] = j
+                n_ties += 1
+        j = ties[min(int(u[draw] * n_ties), n_ties - 1)]
+        draw += 1
+        n_candidates = 0
+        nearest = -1
+        for a in range(k):
+            if not taken[a] and niche[a] == j:
+                n_candidates += 1
+                if nearest < 0 or distance[a] < distance[nearest]:
+                    nearest = a
+        if n_candidates == 0:
+            active[j] = False
+            continue
+        if count[j] == 0:
+            pick = nearest
+        else:
+            target = min(int(u[draw] * n_candidates), n_candidates - 1)
+            pick = -1
+            for a in range(k):
+                if not taken[a] and niche[a] == j:
+                    if target == 0:
+                        pick = a
+                        break
+                    target -= 1
+        draw += 1
+        taken[pick] = True
+        chosen[picked] = pick
+        picked += 1
+        count[j] += 1
+    return chosen
+
+
+TCHEBYCHEFF = 0
+PBI = 1
+
+
+@njit(cache=True)
+def decomposed(f, w, ideal, method, theta):
+    """One subproblem's value of the objectives ``f`` (Zhang & Li 2007, section II):
+    Tchebycheff ``max_k w_k |f_k - z*_k|`` (a zero weight counts as 1e-6) or PBI
+    ``d1 + theta d2``, the distances along and off the direction ``w`` from ``z*``."""
+    m = f.shape[0]
+    if method == TCHEBYCHEFF:
+        worst = -np.inf
+        for k in range(m):
+            weight = w[k] if w[k] > 0.0 else 1e-6
+            value = weight * abs(f[k] - ideal[k])
+            if value > worst:
+                worst = value
+        return worst
+    norm = 0.0
+    for k in range(m):
+        norm += w[k] * w[k]
+    norm = np.sqrt(norm)
+    d1 = 0.0
+    for k in range(m):
+        d1 += (f[k] - ideal[k]) * w[k]
+    d1 = abs(d1) / norm
+    d2 = 0.0
+    for k in range(m):
+        gap = f[k] - ideal[k] - d1 * w[k] / norm
+        d2 += gap * gap
+    return d1 + theta * np.sqrt(d2)
+
+
+@njit(cache=True)
+def moead_update(X, F, cv, children, child_F, child_cv, neighbours, weights, ideal, method,
+                 theta):
+    """MOEA/D's update (Zhang & Li 2007, step 2.4-2.5), child by child in subproblem order,
+    in place: the ideal point takes each feasible child's values, and the child replaces every
+    neighbour of its subproblem that it is no worse for (a smaller violation first; between
+    equal violations, a subproblem value no larger)."""
+    n = children.shape[0]
+    T = neighbours.shape[1]
+    for i in range(n):
+        if child_cv[i] <= 0.0:
+            for k in range(ideal.shape[0]):
+                if child_F[i, k] < ideal[k]:
+                    ideal[k] = child_F[i, k]
+        for t in range(T):
+            j = neighbours[i, t]
+            if child_cv[i] < cv[j]:
+                better = True
+            elif child_cv[i] > cv[j]:
+                better = False
+            else:
+                better = decomposed(child_F[i], weights[j], ideal, method, theta) <= \
+                    decomposed(F[j], weights[j], ideal, method, theta)
+            if better:
+                X[j, :] = children[i, :]
+                F[j, :] = child_F[i, :]
+                cv[j] = child_cv[i]

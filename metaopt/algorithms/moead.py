@@ -1,0 +1,171 @@
+"""MOEA/D (Q. Zhang, H. Li, "MOEA/D: A multiobjective evolutionary algorithm based on
+decomposition", IEEE Trans. Evolutionary Computation 11(6):712-731, 2007)."""
+
+import numpy as np
+
+from .._checks import check_choice, check_int, check_real
+from ..kernels import pareto as KP
+from ..reference_directions import (check_directions, das_dennis, default_directions,
+                                    lattice_size)
+from ..state import Array
+from .genomes import make_genome
+from .multiobjective import MultiObjectiveOptimizer
+
+__all__ = ["MOEAD"]
+
+DECOMPOSITIONS = {"tchebycheff": KP.TCHEBYCHEFF, "pbi": KP.PBI}
+
+
+def _lattice_of_size(m, size):
+    """The Das & Dennis lattice of ``size`` directions in ``m`` objectives, or ValueError
+    naming the sizes near it."""
+    sizes = {}
+    p = 1
+    while lattice_size(m, p) <= 4 * size + 10:
+        sizes[lattice_size(m, p)] = p
+        p += 1
+    if size not in sizes:
+        near = sorted(sizes, key=lambda s: abs(s - size))[:3]
+        raise ValueError(f"pop_size={size}: a lattice of {m} objectives has {sorted(near)} "
+                         f"directions near that; pass one of them or ref_dirs")
+    return das_dennis(m, sizes[size])
+
+
+class MOEAD(MultiObjectiveOptimizer):
+    """MOEA/D: one scalar subproblem per weight vector, each solved by mating with and
+    replacing its neighbours.
+
+    Subproblem i has weight vector lambda_i (Das & Dennis points, H of them; the population
+    is H) and its ``neighbors`` nearest weight vectors B(i) (itself included). Each generation
+    makes one child per subproblem from two distinct random members of B(i) (SBX and
+    polynomial mutation on the unit cube; the genome's operators for bits and permutations),
+    evaluates them as one batch, and then, subproblem by subproblem, updates the ideal point
+    z* and replaces each neighbour j whose subproblem the child solves no worse:
+    Tchebycheff ``max_k lambda_jk |f_k - z*_k|`` or PBI ``d1 + theta d2`` (the paper's
+    section II). The paper makes and uses each child before the next; the batch of children
+    here lets a generation be evaluated at once, in parallel, and changes the updates only in
+    the order children see each other. With constraints a smaller violation wins first (the
+    paper has none). The external archive of the paper is not kept: the Result's front is the
+    population's non-dominated set, as pymoo's.
+
+    Parameters
+    ----------
+    bounds : sequence of (low, high), Space or variable
+    objectives : int, default 2
+    ref_dirs : (H, m) array, optional
+        The weight vectors; default as NSGA-III's (:mod:`metaopt.reference_directions`:
+        H = 100 for two objectives, 91 for three).
+    pop_size : int, optional
+        Instead of ``ref_dirs``: the size of a Das & Dennis lattice (any size for two
+        objectives; for more, a size the lattice has, such as 91 or 105 for three).
+    neighbors : int, default 20 (the paper's T; the population when smaller)
+    decomposition : {"tchebycheff", "pbi"}, default "tchebycheff" for two objectives, "pbi"
+        for more
+    theta : float, default 5 (PBI's penalty)
+    crossover, mutation : str, optional, as for :class:`~metaopt.GA`
+    crossover_rate : float, default 1.0
+    mutation_rate : float, optional, default ``1/dim``
+    eta_c, eta_m : float, default 20 and 20
+    init, ref_point, rng, budget : as for :class:`~metaopt.NSGA2`
+    """
+
+    def __init__(self, bounds, *, objectives=2, ref_dirs=None, pop_size=None, neighbors=None,
+                 decomposition=None, theta=5.0, crossover=None, mutation=None,
+                 crossover_rate=1.0, mutation_rate=None, eta_c=20.0, eta_m=20.0,
+                 k_points=None, init="lhs", ref_point=None, rng=None, budget=None):
+        super().__init__(bounds, objectives=objectives, ref_point=ref_point, rng=rng,
+                         budget=budget)
+        m = self.n_objectives
+        if ref_dirs is not None:
+            self.ref_dirs = check_directions(ref_dirs, m)
+        elif pop_size is not None:
+            self.ref_dirs = _lattice_of_size(m, check_int("pop_size", pop_size, minimum=2))
+        else:
+            self.ref_dirs = default_directions(m)
+        if pop_size is not None and pop_size != self.ref_dirs.shape[0]:
+            raise ValueError(f"pop_size={pop_size} differs from the {self.ref_dirs.shape[0]} "
+                             f"weight vectors of ref_dirs: MOEA/D has one member per vector")
+        self.pop_size = self.ref_dirs.shape[0]
+        self.neighbors = check_int("neighbors", min(20, self.pop_size) if neighbors is None
+                                   else neighbors, minimum=2, maximum=self.pop_size)
+        self.decomposition = check_choice(
+            "decomposition", ("tchebycheff" if m == 2 else "pbi") if decomposition is None
+            else decomposition, tuple(DECOMPOSITIONS))
+        self.theta = check_real("theta", theta, 0.0)
+        self.genome = g = make_genome(self.space, None, "MOEAD", permutation_alone=False)
+        self.native = g.native
+        self.crossover = check_choice("crossover", g.CROSSOVERS[0] if crossover is None
+                                      else crossover, g.CROSSOVERS)
+        self.mutation = check_choice("mutation", g.MUTATIONS[0] if mutation is None
+                                     else mutation, g.MUTATIONS)
+        self._crossover_op = g.crossover(self.crossover)
+        self._mutation_op = g.mutation(self.mutation)
+        self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
+        default_rate = 0.9 if g.kind == "permutation" else 1.0 / self.dim
+        self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
+                                        else mutation_rate, 0.0, 1.0)
+        self.eta_c = check_real("eta_c", eta_c, 0.0)
+        self.eta_m = check_real("eta_m", eta_m, 0.0)
+        self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
+                                  else k_points, minimum=1, maximum=max(self.dim - 1, 1))
+        self.init = check_choice("init", init, ("lhs", "sobol", "random"))
+        gaps = np.linalg.norm(self.ref_dirs[:, None, :] - self.ref_dirs[None, :, :], axis=2)
+        self._neighbours = np.ascontiguousarray(
+            np.argsort(gaps, axis=1, kind="stable")[:, :self.neighbors]).astype(np.int64)
+        self._method = DECOMPOSITIONS[self.decomposition]
+        self.pop = None
+        self.fit = None
+        self.cv = None
+        self.ideal = None  # z*: the best feasible value of each objective met
+
+    STATE = {
+        "pop": Array(float, "pop_size", "dim", optional=True, points=True),
+        "fit": Array(float, "pop_size", "n_objectives", optional=True),
+        "cv": Array(float, "pop_size", optional=True, low=0.0),
+        "ideal": Array(float, "n_objectives", optional=True),
+    }
+
+    def _state_problem(self):
+        held = [self.pop is None, self.fit is None, self.cv is None, self.ideal is None]
+        if any(held) != all(held):
+            return "pop, fit, cv and ideal must all be None or all arrays"
+        return super()._state_problem()
+
+    @property
+    def batch_size(self):
+        return self.pop_size
+
+    def _ask(self):
+        if self.pop is None:
+            return self.genome.random(self.pop_size, self.rng, self.init)
+        n, T = self.pop_size, self.neighbors
+        first = self.rng.integers(0, T, n)
+        second = (first + 1 + self.rng.integers(0, T - 1, n)) % T  # distinct from the first
+        rows = np.arange(n)
+        a, b = self._neighbours[rows, first], self._neighbours[rows, second]
+        c1, _ = self._crossover_op(self.pop[a], self.pop[b], self.rng,
+                                   rate=self.crossover_rate, eta=self.eta_c, k=self.k_points)
+        children, evaluations = self._mutation_op(c1, self.rng, rate=self.mutation_rate,
+                                                  eta=self.eta_m)
+        self.ndelta += evaluations
+        return children
+
+    def _tell(self, U, F, cv):
+        if self.pop is None:
+            if U.shape[0] < self.pop_size:
+                raise ValueError(f"the initial population needs all {self.pop_size} values, "
+                                 f"got {U.shape[0]}")
+            self.pop, self.fit, self.cv = np.ascontiguousarray(U), F.copy(), cv.copy()
+            usable = (cv <= 0) & np.isfinite(F).all(axis=1)
+            rows = F[usable] if usable.any() else F[np.isfinite(F).all(axis=1)]
+            self.ideal = rows.min(axis=0) if rows.size else np.full(self.n_objectives, np.inf)
+            return
+        k = U.shape[0]
+        KP.moead_update(self.pop, self.fit, self.cv, np.ascontiguousarray(U),
+                        np.ascontiguousarray(F), cv, self._neighbours[:k], self.ref_dirs,
+                        self.ideal, self._method, self.theta)
+
+    def _population(self):
+        if self.pop is None:
+            return (np.empty((0, self.dim)), np.empty((0, self.n_objectives)), np.empty(0))
+        return self.pop, self.fit, self.cv
