@@ -236,7 +236,7 @@ def _kill_when(proc, path, nfev_at_least, deadline=60.0):
     return False
 
 
-@pytest.mark.parametrize("method", sorted(REGISTRY))
+@pytest.mark.parametrize("method", sorted(metaopt.METHODS))
 def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_run(
         method, tmp_path):
     """Killed twice mid-run at random points, then run to the end, then run once more after
@@ -247,7 +247,7 @@ def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_
 
     path, out = tmp_path / "job.ckpt", tmp_path / "out.json"
     command = [sys.executable, "-m", "tests.kill_job", method, str(path), str(out)]
-    rng = np.random.default_rng(sorted(REGISTRY).index(method))
+    rng = np.random.default_rng(sorted(metaopt.METHODS).index(method))
     kills = sorted(rng.uniform(0.1, 0.9, 2) * kill_job.BUDGET)
     killed = 0
     for at in [*kills, None, None]:  # two kills, a run to the end, a rerun after the end
@@ -258,7 +258,7 @@ def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_
         else:
             killed += _kill_when(proc, path, at)
     assert killed >= 1  # at least one kill landed mid-run
-    expected = kill_job.record(kill_job.solve(method, kill_job.sphere))
+    expected = kill_job.record(kill_job.solve(method, kill_job.objective(method)))
     assert json.loads(out.read_text()) == expected
 
 

@@ -16,6 +16,10 @@ def shifted_sphere(a):
     return f
 
 
+def two_objectives(x):
+    return [float(np.sum((x - 0.5) ** 2)), float(np.sum((x + 0.5) ** 2))]
+
+
 @njit
 def sphere_jit(x):
     return np.sum(x * x)
@@ -59,6 +63,14 @@ def test_dask_local_cluster_on_loopback():
                                           workers=2, **KW))
             same(serial, metaopt.minimize(fun, BOUNDS, backend="dask",
                                           client=cluster.scheduler_address, workers=2, **KW))
+            # several objectives: the same front on dask as in this process
+            kw = dict(objectives=2, budget=240, rng=3, pop_size=12)
+            for method in sorted(metaopt.MULTI_OBJECTIVE):
+                a = metaopt.minimize(two_objectives, BOUNDS, method=method, **kw)
+                b = metaopt.minimize(two_objectives, BOUNDS, method=method, backend="dask",
+                                     client=client, workers=2, **kw)
+                np.testing.assert_array_equal(a.pareto_x, b.pareto_x)
+                np.testing.assert_array_equal(a.pareto_fun, b.pareto_fun)
 
 
 def test_asynchronous_one_worker_is_reproducible_and_two_workers_converge():
