@@ -54,3 +54,10 @@ def test_distributed():
     pytest.importorskip("distributed")
     text = example("distributed")
     assert "same x as one process: True" in text
+
+
+def test_lr_steps_front(tmp_path):
+    pytest.importorskip("torch")
+    text = example("lr_steps_front", "--budget", "32", "--out", str(tmp_path))
+    assert "front of" in text and "steps  lr" in text
+    assert is_png(tmp_path / "lr_steps_front.png")
