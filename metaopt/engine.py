@@ -101,8 +101,8 @@ def drive(opt, evaluations, termination, callback=None, checkpointer=None, state
                 if checkpointer is not None:
                     checkpointer.save(opt, run_state)
             if stop is not None:
-                log.info("%s stopped after %d evaluations: %s; best %.10g",
-                         type(opt).__name__, opt.nfev, stop[1], opt.best_fun)
+                log.info("%s stopped after %d evaluations: %s; %s %.10g",
+                         type(opt).__name__, opt.nfev, stop[1], *opt.progress())
                 return _result(opt, evaluations, *stop)
     finally:
         evaluations.close()
@@ -116,11 +116,11 @@ def _log_generation(opt, termination, logged_at):
     if not log.isEnabledFor(logging.INFO):
         return logged_at
     elapsed = termination.elapsed()
-    log.debug("generation %d: %d evaluations, best %.10g", opt.nit, opt.nfev, opt.best_fun)
+    log.debug("generation %d: %d evaluations, %s %.10g", opt.nit, opt.nfev, *opt.progress())
     if elapsed - logged_at >= LOG_EVERY:
         logged_at = elapsed
-        log.info("%s: %d/%d evaluations, best %.10g, %.0f evaluations/s",
-                 type(opt).__name__, opt.nfev, termination.budget, opt.best_fun,
+        log.info("%s: %d/%d evaluations, %s %.10g, %.0f evaluations/s",
+                 type(opt).__name__, opt.nfev, termination.budget, *opt.progress(),
                  opt.nfev / max(elapsed, 1e-9))
     return logged_at
 

@@ -33,7 +33,8 @@ class Progress:
                             unit="eval", delay=1.0, leave=True, dynamic_ncols=True)
             return
         self.bar.update(opt.nfev - self.bar.n)
-        self.bar.set_postfix(best=f"{opt.best_fun:.6g}", refresh=False)
+        name, value = opt.progress()
+        self.bar.set_postfix({name: f"{value:.6g}"}, refresh=False)
 
     def close(self):
         if self.bar is not None:

@@ -318,3 +318,16 @@ def test_nsga3_and_moead_take_your_directions():
         run(method="nsga3", ref_dirs=-W)
     with pytest.raises(ValueError, match="pop_size=92: a lattice of 3 objectives"):
         metaopt.MOEAD(DTLZ2(objectives=3).bounds, objectives=3, pop_size=92)
+
+
+def test_progress_and_logs_show_the_hypervolume(caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="metaopt"):
+        res = run(budget=400)
+    assert any("hypervolume" in r.getMessage() for r in caplog.records)
+    opt = metaopt.NSGA2(ZDT.bounds, pop_size=8, rng=0)
+    X = opt.ask()
+    opt.tell(X, ZDT(X))
+    assert opt.progress() == ("hypervolume", opt.hypervolume) and opt.hypervolume > 0
+    assert res.history.hypervolume[-1] == res.hypervolume

@@ -321,6 +321,10 @@ class Optimizer(Stateful):
             return self.genome.check_points(U)
         return unit_cube_problem(U)
 
+    def progress(self):
+        """What a progress bar or log line shows of the run so far: (name, value)."""
+        return "best", self.best_fun
+
     @property
     def asked(self):
         """The batch handed out by the last ``ask()`` and not yet told (in variable values),

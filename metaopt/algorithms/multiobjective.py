@@ -124,6 +124,9 @@ class MultiObjectiveOptimizer(Optimizer):
         self.history.append(self.nit, self.nfev, self.hypervolume, now)
         self.trials.append(X, F, self.nit, now, failed if failed.any() else None, cv)
 
+    def progress(self):
+        return "hypervolume", self.hypervolume
+
     def front(self):
         """The current non-dominated set: its points (unit cube or genome values) and their
         objectives; only feasible points when any is feasible."""
