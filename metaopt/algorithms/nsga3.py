@@ -41,11 +41,7 @@ def associate(N, directions):
     """Each normalized point's nearest reference line (through the origin along a direction)
     and its perpendicular distance to it (section IV-D)."""
     unit = directions / np.linalg.norm(directions, axis=1, keepdims=True)
-    along = N @ unit.T                                            # (n, H) projections
-    gaps = N[:, None, :] - along[:, :, None] * unit[None, :, :]   # (n, H, m)
-    distance = np.sqrt(np.sum(gaps * gaps, axis=2))
-    niche = np.argmin(distance, axis=1)
-    return niche, distance[np.arange(N.shape[0]), niche]
+    return KP.nearest_lines(np.ascontiguousarray(N), np.ascontiguousarray(unit))
 
 
 class NSGA3(MultiObjectiveOptimizer):

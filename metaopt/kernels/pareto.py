@@ -399,3 +399,28 @@ def moead_update(X, F, cv, children, child_F, child_cv, neighbours, weights, ide
                 X[j, :] = children[i, :]
                 F[j, :] = child_F[i, :]
                 cv[j] = child_cv[i]
+
+
+@njit(cache=True)
+def nearest_lines(N, unit):
+    """Each row of ``N``'s nearest line through the origin along the unit vectors ``unit``
+    (H, m), and its perpendicular distance ``||p - (p . u) u||`` (NSGA-III's association)."""
+    n, m = N.shape
+    H = unit.shape[0]
+    niche = np.empty(n, np.int64)
+    distance = np.empty(n)
+    for i in range(n):
+        best, best_j = np.inf, 0
+        for j in range(H):
+            along = 0.0
+            for k in range(m):
+                along += N[i, k] * unit[j, k]
+            gap = 0.0
+            for k in range(m):
+                g = N[i, k] - along * unit[j, k]
+                gap += g * g
+            if gap < best:
+                best, best_j = gap, j
+        niche[i] = best_j
+        distance[i] = np.sqrt(best)
+    return niche, distance
