@@ -26,6 +26,10 @@ def box(X):
     return np.sum((X - 0.7) ** 2, axis=1)
 
 
+def two_boxes(X):
+    return np.column_stack([box(X), np.sum((X + 0.7) ** 2, axis=1)])
+
+
 def box_one(x):
     return float(np.sum((x - 0.7) ** 2))
 
@@ -66,6 +70,9 @@ def configs():
             for m in ("ga", "sa", "ils", "tabu")]
     out += [(f"{m}-perm", perm, Permutation(6), {"method": m, "vectorized": True})
             for m in ("ga", "sa", "ils", "tabu", "de")]
+    out += [(f"{m}-front", two_boxes, BOX, {"method": m, "vectorized": True, "objectives": 2,
+                                            "pop_size": 20})
+            for m in sorted(metaopt.MULTI_OBJECTIVE)]
     out += [("cmaes-mixed", mixed, MIXED, {"method": "cmaes", "vectorized": True}),
             ("de-async", box_one, BOX, {"method": "de", "asynchronous": True, "pop_size": 8}),
             ("de-epsilon", box, BOX, {"method": "de", "vectorized": True, "epsilon": True,
