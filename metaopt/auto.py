@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from .space import Space
 
-__all__ = ["choose_method"]
+__all__ = ["choose_method", "choose_multiobjective"]
 
 
 def choose_method(space: Space, budget: int,
@@ -47,3 +47,17 @@ def choose_method(space: Space, budget: int,
     # L-SHADE at every dimension (2-40) and budget (100-10,000 x d) measured.
     return "cmaes", {}, (f"{d} {what} variables, {per_dim:,.0f} evaluations per dimension: "
                          f"CMA-ES with BIPOP restarts")
+
+
+def choose_multiobjective(space: Space, objectives: int) -> tuple[str, dict, str]:
+    """``(method, options, reason)`` for ``objectives`` >= 2 (``benchmarks/multiobjective.py``:
+    the method with the best median hypervolume on most problems of that many objectives)."""
+    kinds = set(space.kinds)
+    if kinds - {"real", "integer", "choice"}:
+        return "nsga2", {}, (f"{objectives} objectives over bits or permutations: NSGA-II with "
+                             f"the genome's own operators")
+    if objectives == 2:
+        return "nsga2", {}, ("2 objectives: NSGA-II (ZDT1-4 and 6: no worse than pymoo's best "
+                             "on most)")
+    return "nsga3", {}, (f"{objectives} objectives: NSGA-III on reference directions (DTLZ1-7: "
+                         f"the best of ours on most)")

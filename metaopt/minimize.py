@@ -12,7 +12,7 @@ import numpy as np
 from ._checks import check_int
 from .algorithms import METHODS, MULTI_OBJECTIVE, get_algorithm, method_table
 from .algorithms.multiobjective import MultiObjectiveOptimizer
-from .auto import choose_method
+from .auto import choose_method, choose_multiobjective
 from .checkpoint import load_checkpoint
 from .engine import run_with
 from .result import Result
@@ -143,8 +143,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         if saved is not None:  # a resumed run goes on with the method and options it began with
             method, chosen, reason = *saved, "the method of the run being resumed"
         elif objectives > 1:
-            method, chosen, reason = "nsga2", {}, (f"{objectives} objectives: NSGA-II, the "
-                                                   f"multi-objective method for every space")
+            method, chosen, reason = choose_multiobjective(space, objectives)
         else:
             method, chosen, reason = choose_method(space, budget, fun)
         options = {**chosen, **options}  # the user's own options win

@@ -331,3 +331,14 @@ def test_progress_and_logs_show_the_hypervolume(caplog):
     opt.tell(X, ZDT(X))
     assert opt.progress() == ("hypervolume", opt.hypervolume) and opt.hypervolume > 0
     assert res.history.hypervolume[-1] == res.hypervolume
+
+
+def test_auto_picks_by_the_number_of_objectives_and_the_space():
+    three = DTLZ2(objectives=3)
+    res = metaopt.minimize(three, three.bounds, objectives=3, vectorized=True, budget=200,
+                           rng=0)
+    assert res.method.startswith("nsga3")
+    res = metaopt.minimize(lambda X: np.column_stack([X.sum(axis=1), -X.sum(axis=1),
+                                                      X[:, 0]]),
+                           Binary(6), objectives=3, vectorized=True, budget=200, rng=0)
+    assert res.method.startswith("nsga2")
