@@ -154,9 +154,13 @@ class Result(_Record):
     def plot(self, ax=None, log=None, label=None, optimum=None, title=None):
         """The convergence curve, best value (or f - f* given ``optimum``) against
         evaluations, on a log axis when nothing shown is negative (``log=False`` keeps it
-        linear); see :mod:`metaopt.plotting`. Needs matplotlib; returns the Axes."""
-        from .plotting import convergence
+        linear); with several objectives, the front's hypervolume; see
+        :mod:`metaopt.plotting`. Needs matplotlib; returns the Axes."""
+        from .plotting import convergence, hypervolume
 
+        if "pareto_fun" in self:  # several objectives: the front's hypervolume
+            return hypervolume({label: self} if label is not None else self, ax=ax,
+                               title=title)
         ax = convergence({label: self} if label is not None else self, ax=ax,
                          optimum=optimum, title=title)
         if log is False:

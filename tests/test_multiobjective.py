@@ -283,6 +283,7 @@ def test_fronts_and_hypervolume_curves_are_drawn(tmp_path):
                budget=400, pop_size=20)
     ax3 = plotting.front(res3.pareto_fun)
     assert ax3.name == "3d"
+    assert res.plot().get_ylabel() == "hypervolume of the front"
     ax = plotting.hypervolume({"a": res, "b": run(budget=800, rng=2)})
     assert len(ax.lines) == 2 and ax.get_ylabel() == "hypervolume of the front"
     with pytest.raises(ValueError, match="2 or 3 objectives"):
