@@ -184,34 +184,12 @@ class Optimizer(Stateful):
         one column per constraint (k, m), >= 0 (0: feasible). The algorithm then compares
         points by Deb's feasibility rules (:mod:`metaopt.constraints`).
         """
-        U = self._pending
-        if U is None:
-            raise RuntimeError("tell() called without a pending ask()")
-        f = np.asarray(fX)
-        if f.dtype.kind not in "biuf":
-            raise TypeError(f"tell: fX must hold real numbers, got fX={fX!r:.80}")
-        f = f.astype(float, copy=False)
-        try:
-            X = np.asarray(X, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"tell: X must be an array of points, got X={X!r:.80}") from None
-        n = len(X) if X.ndim else 0
-        if f.shape != (n,) or n > U.shape[0] or n == 0 or X.shape != (n, self.dim):
-            raise ValueError(
-                f"tell: fX must have shape (k,) and X shape (k, {self.dim}), the first k rows "
-                f"of the asked batch, 0 < k <= {U.shape[0]}; got X of shape {X.shape} and fX "
-                f"of shape {f.shape}"
-            )
+        U, X, f, n = self._told_arrays(X, fX)
         finite = np.isfinite(f)
         failed = None if finite.all() else ~finite
         if failed is not None:
             f = np.where(finite, f, np.inf)
-        cv, worst = self._violations(violation, n)
-        self.constrained = self.constrained or cv is not None
-        U = self._take_repairs(U[:n], X)
-        self._pending = self._asked_values = None
-        self.nfev += n
-        self.nit += 1
+        U, cv, worst = self._count_batch(U, X, n, violation)
         ranked = f if cv is None else deb_value(f, cv)  # what the algorithm compares
         self._told = None if cv is None else (f, cv)  # for methods with their own rules (eps)
         self._tell(U, ranked)
@@ -226,6 +204,42 @@ class Optimizer(Stateful):
         shown = self.best_value if self.best_violation == 0 else np.inf
         self.history.append(self.nit, self.nfev, shown, now)
         self.trials.append(X, f, self.nit, now, failed, cv)
+
+    def _count_batch(self, U, X, n, violation):
+        """The told batch taken: its violations (total, largest; None, None without),
+        the caller's repairs, the counters. Returns (the told points, total, largest)."""
+        cv, worst = self._violations(violation, n)
+        self.constrained = self.constrained or cv is not None
+        U = self._take_repairs(U[:n], X)
+        self._pending = self._asked_values = None
+        self.nfev += n
+        self.nit += 1
+        return U, cv, worst
+
+    def _told_arrays(self, X, fX):
+        """The pending batch, ``X`` and ``fX`` as float arrays and their rows, checked: fX of
+        shape (k,) (one objective) or (k, m), X (k, dim), the first k rows of the batch."""
+        U = self._pending
+        if U is None:
+            raise RuntimeError("tell() called without a pending ask()")
+        f = np.asarray(fX)
+        if f.dtype.kind not in "biuf":
+            raise TypeError(f"tell: fX must hold real numbers, got fX={fX!r:.80}")
+        f = f.astype(float, copy=False)
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"tell: X must be an array of points, got X={X!r:.80}") from None
+        n, m = (len(X) if X.ndim else 0), self.n_objectives
+        values = (n,) if m == 1 else (n, m)
+        if f.shape != values or n > U.shape[0] or n == 0 or X.shape != (n, self.dim):
+            shape = "(k,)" if m == 1 else f"(k, {m}) (one column per objective)"
+            raise ValueError(
+                f"tell: fX must have shape {shape} and X shape (k, {self.dim}), the first k "
+                f"rows of the asked batch, 0 < k <= {U.shape[0]}; got X of shape {X.shape} "
+                f"and fX of shape {f.shape}"
+            )
+        return U, X, f, n
 
     def _violations(self, violation, n):
         """(total per point, largest component per point), or (None, None)."""

@@ -7,14 +7,13 @@ from .._checks import check_choice, check_int, check_real
 from ..kernels import de as K
 from ..kernels import pareto as KP
 from ..sampling import make_sampler
-from ..state import Array
 from .de import BOUND_HANDLING
-from .multiobjective import MultiObjectiveOptimizer
+from .front_population import FrontPopulation
 
 __all__ = ["GDE3"]
 
 
-class GDE3(MultiObjectiveOptimizer):
+class GDE3(FrontPopulation):
     """GDE3: DE/rand/1/bin variation with Pareto selection, on the unit cube.
 
     Each member x_i gets a trial u_i from three other random members, ``v = x_r1 + F (x_r2 -
@@ -56,61 +55,25 @@ class GDE3(MultiObjectiveOptimizer):
         self._unused_guide = np.zeros(self.pop_size, np.int64)
         self._init_u = np.ascontiguousarray(
             make_sampler(self.init, self.dim, self.rng).random(self.pop_size))
-        self.pop = None
-        self.fit = None
-        self.cv = None
-        self.rank = None
 
-    STATE = {
-        "pop": Array(float, "pop_size", "dim", optional=True, points=True),
-        "fit": Array(float, "pop_size", "n_objectives", optional=True),
-        "cv": Array(float, "pop_size", optional=True, low=0.0),
-        "rank": Array(np.int64, "pop_size", optional=True, low=0),
-    }
+    def _first(self):
+        return self._init_u.copy()
 
-    def _state_problem(self):
-        held = [self.pop is None, self.fit is None, self.cv is None, self.rank is None]
-        if any(held) != all(held):
-            return "pop, fit, cv and rank must all be None or all arrays"
-        return super()._state_problem()
-
-    @property
-    def batch_size(self):
-        return self.pop_size
-
-    def _ask(self):
-        if self.pop is None:
-            return self._init_u.copy()
+    def _offspring(self):
         u = self.rng.random((self.pop_size, self._n_uniforms))
         return K.de_offspring(self.pop, u, self._ranges, self._unused_guide, self._F_vec,
                               self._CR_vec, K.RAND1, False, self._repair)
 
-    def _tell(self, U, F, cv):
-        if self.pop is None:
-            if U.shape[0] < self.pop_size:
-                raise ValueError(f"the initial population needs all {self.pop_size} values, "
-                                 f"got {U.shape[0]}")
-            pop, fit, vio = U, F, cv
-        else:
-            k = U.shape[0]
-            outcome = KP.pareto_selection(self.fit[:k], self.cv[:k], F, cv)
-            # 1: the trial replaces its target, 0: the target stays, 2: both stay
-            targets = np.concatenate([np.flatnonzero(outcome != 1), np.arange(k, self.pop_size)])
-            trials = np.flatnonzero(outcome != 0)
-            pop = np.concatenate([self.pop[targets], U[trials]])
-            fit = np.concatenate([self.fit[targets], F[trials]])
-            vio = np.concatenate([self.cv[targets], cv[trials]])
-        keep, self.rank, _ = KP.survivors(np.ascontiguousarray(fit), vio, self.pop_size)
-        self.pop = np.ascontiguousarray(pop[keep])
-        self.fit, self.cv = fit[keep], vio[keep]
+    def _merged(self, U, F, cv):
+        k = U.shape[0]
+        outcome = KP.pareto_selection(self.fit[:k], self.cv[:k], F, cv)
+        # 1: the trial replaces its target, 0: the target stays, 2: both stay
+        targets = np.concatenate([np.flatnonzero(outcome != 1), np.arange(k, self.pop_size)])
+        trials = np.flatnonzero(outcome != 0)
+        return (np.concatenate([self.pop[targets], U[trials]]),
+                np.concatenate([self.fit[targets], F[trials]]),
+                np.concatenate([self.cv[targets], cv[trials]]))
 
-    def front(self):
-        if self.pop is None:
-            return np.empty((0, self.dim)), np.empty((0, self.n_objectives))
-        first = (self.rank == 0) & np.isfinite(self.fit).all(axis=1)
-        return self.pop[first], self.fit[first]
-
-    def _population(self):
-        if self.pop is None:
-            return (np.empty((0, self.dim)), np.empty((0, self.n_objectives)), np.empty(0))
-        return self.pop, self.fit, self.cv
+    def _survive(self, F, cv):
+        keep, rank, _ = KP.survivors(F, cv, self.pop_size)
+        return keep, rank

@@ -8,8 +8,7 @@ from ..kernels import pareto as KP
 from ..reference_directions import (check_directions, das_dennis, default_directions,
                                     lattice_size)
 from ..state import Array
-from .genomes import make_genome
-from .multiobjective import MultiObjectiveOptimizer
+from .front_population import FrontPopulation, GeneticVariation
 
 __all__ = ["MOEAD"]
 
@@ -31,7 +30,7 @@ def _lattice_of_size(m, size):
     return das_dennis(m, sizes[size])
 
 
-class MOEAD(MultiObjectiveOptimizer):
+class MOEAD(GeneticVariation, FrontPopulation):
     """MOEA/D: one scalar subproblem per weight vector, each solved by mating with and
     replacing its neighbours.
 
@@ -92,80 +91,38 @@ class MOEAD(MultiObjectiveOptimizer):
             "decomposition", ("tchebycheff" if m == 2 else "pbi") if decomposition is None
             else decomposition, tuple(DECOMPOSITIONS))
         self.theta = check_real("theta", theta, 0.0)
-        self.genome = g = make_genome(self.space, None, "MOEAD", permutation_alone=False)
-        self.native = g.native
-        self.crossover = check_choice("crossover", g.CROSSOVERS[0] if crossover is None
-                                      else crossover, g.CROSSOVERS)
-        self.mutation = check_choice("mutation", g.MUTATIONS[0] if mutation is None
-                                     else mutation, g.MUTATIONS)
-        self._crossover_op = g.crossover(self.crossover)
-        self._mutation_op = g.mutation(self.mutation)
-        self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 0.9 if g.kind == "permutation" else 1.0 / self.dim
-        self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
-                                        else mutation_rate, 0.0, 1.0)
-        self.eta_c = check_real("eta_c", eta_c, 0.0)
-        self.eta_m = check_real("eta_m", eta_m, 0.0)
-        self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
-                                  else k_points, minimum=1, maximum=max(self.dim - 1, 1))
-        self.init = check_choice("init", init, ("lhs", "sobol", "random"))
+        self._set_variation("MOEAD", crossover, mutation, crossover_rate, mutation_rate, eta_c,
+                            eta_m, k_points, init)
         gaps = np.linalg.norm(self.ref_dirs[:, None, :] - self.ref_dirs[None, :, :], axis=2)
         self._neighbours = np.ascontiguousarray(
             np.argsort(gaps, axis=1, kind="stable")[:, :self.neighbors]).astype(np.int64)
         self._method = DECOMPOSITIONS[self.decomposition]
-        self.pop = None
-        self.fit = None
-        self.cv = None
         self.ideal = None  # z*: the best feasible value of each objective met
 
-    STATE = {
-        "pop": Array(float, "pop_size", "dim", optional=True, points=True),
-        "fit": Array(float, "pop_size", "n_objectives", optional=True),
-        "cv": Array(float, "pop_size", optional=True, low=0.0),
-        "ideal": Array(float, "n_objectives", optional=True),
-    }
+    STATE = {"ideal": Array(float, "n_objectives", optional=True)}
 
-    def _state_problem(self):
-        held = [self.pop is None, self.fit is None, self.cv is None, self.ideal is None]
-        if any(held) != all(held):
-            return "pop, fit, cv and ideal must all be None or all arrays"
-        return super()._state_problem()
+    def _held(self):
+        return (*super()._held(), "ideal")
 
-    @property
-    def batch_size(self):
-        return self.pop_size
-
-    def _ask(self):
-        if self.pop is None:
-            return self.genome.random(self.pop_size, self.rng, self.init)
+    def _offspring(self):
         n, T = self.pop_size, self.neighbors
         first = self.rng.integers(0, T, n)
         second = (first + 1 + self.rng.integers(0, T - 1, n)) % T  # distinct from the first
         rows = np.arange(n)
         a, b = self._neighbours[rows, first], self._neighbours[rows, second]
-        c1, _ = self._crossover_op(self.pop[a], self.pop[b], self.rng,
-                                   rate=self.crossover_rate, eta=self.eta_c, k=self.k_points)
-        children, evaluations = self._mutation_op(c1, self.rng, rate=self.mutation_rate,
-                                                  eta=self.eta_m)
-        self.ndelta += evaluations
-        return children
+        return self._vary(self.pop[a], self.pop[b], n)  # one child of each pair
 
     def _tell(self, U, F, cv):
         if self.pop is None:
-            if U.shape[0] < self.pop_size:
-                raise ValueError(f"the initial population needs all {self.pop_size} values, "
-                                 f"got {U.shape[0]}")
-            self.pop, self.fit, self.cv = np.ascontiguousarray(U), F.copy(), cv.copy()
+            super()._tell(U, F, cv)
             usable = (cv <= 0) & np.isfinite(F).all(axis=1)
             rows = F[usable] if usable.any() else F[np.isfinite(F).all(axis=1)]
             self.ideal = rows.min(axis=0) if rows.size else np.full(self.n_objectives, np.inf)
             return
-        k = U.shape[0]
         KP.moead_update(self.pop, self.fit, self.cv, np.ascontiguousarray(U),
-                        np.ascontiguousarray(F), cv, self._neighbours[:k], self.ref_dirs,
-                        self.ideal, self._method, self.theta)
+                        np.ascontiguousarray(F), cv, self._neighbours[:U.shape[0]],
+                        self.ref_dirs, self.ideal, self._method, self.theta)
+        self.rank = KP.nondominated_ranks(self.fit, self.cv)
 
-    def _population(self):
-        if self.pop is None:
-            return (np.empty((0, self.dim)), np.empty((0, self.n_objectives)), np.empty(0))
-        return self.pop, self.fit, self.cv
+    def _survive(self, F, cv):  # the first generation: every member, each its subproblem's
+        return np.arange(F.shape[0]), KP.nondominated_ranks(F, cv)

@@ -88,32 +88,11 @@ class MultiObjectiveOptimizer(Optimizer):
         """Report the objective values ``fX`` (n, m) of the points ``X`` (n, dim): the asked
         batch or its first rows. A row with a value that is not a finite number counts as
         failed, +inf in every objective. ``violation`` as for one objective."""
-        U = self._pending
-        if U is None:
-            raise RuntimeError("tell() called without a pending ask()")
-        F = np.asarray(fX)
-        if F.dtype.kind not in "biuf":
-            raise TypeError(f"tell: fX must hold real numbers, got fX={fX!r:.80}")
-        F = F.astype(float, copy=False)
-        try:
-            X = np.asarray(X, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"tell: X must be an array of points, got X={X!r:.80}") from None
-        n, m = (len(X) if X.ndim else 0), self.n_objectives
-        if F.shape != (n, m) or n > U.shape[0] or n == 0 or X.shape != (n, self.dim):
-            raise ValueError(
-                f"tell: fX must have shape (k, {m}) (one column per objective) and X shape "
-                f"(k, {self.dim}), the first k rows of the asked batch, 0 < k <= {U.shape[0]}; "
-                f"got X of shape {X.shape} and fX of shape {F.shape}")
+        U, X, F, n = self._told_arrays(X, fX)
         failed = ~np.isfinite(F).all(axis=1)
         if failed.any():
             F = np.where(failed[:, None], np.inf, F)
-        cv, _ = self._violations(violation, n)
-        self.constrained = self.constrained or cv is not None
-        U = self._take_repairs(U[:n], X)
-        self._pending = self._asked_values = None
-        self.nfev += n
-        self.nit += 1
+        U, cv, _ = self._count_batch(U, X, n, violation)
         self._tell(U, F, np.zeros(n) if cv is None else cv)
         if self.hv_ref is None:
             self.hv_ref = derived_reference(F, np.zeros(n) if cv is None else cv)

@@ -4,12 +4,10 @@ Computation 18(4):577-601, 2014; constraints as in H. Jain, K. Deb, part II, the
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_real
+from .._checks import check_int
 from ..kernels import pareto as KP
 from ..reference_directions import check_directions, default_directions
-from ..state import Array
-from .genomes import make_genome
-from .multiobjective import MultiObjectiveOptimizer
+from .front_population import FrontPopulation, GeneticVariation
 
 __all__ = ["NSGA3", "normalize", "associate"]
 
@@ -44,7 +42,7 @@ def associate(N, directions):
     return KP.nearest_lines(np.ascontiguousarray(N), np.ascontiguousarray(unit))
 
 
-class NSGA3(MultiObjectiveOptimizer):
+class NSGA3(GeneticVariation, FrontPopulation):
     """NSGA-III: NSGA-II's fronts, with the last front filled by niching around reference
     directions instead of crowding distance, for three objectives and many more.
 
@@ -85,48 +83,10 @@ class NSGA3(MultiObjectiveOptimizer):
         default_pop = 4 * int(np.ceil(self.ref_dirs.shape[0] / 4))
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=4)
-        self.genome = g = make_genome(self.space, None, "NSGA3", permutation_alone=False)
-        self.native = g.native
-        self.crossover = check_choice("crossover", g.CROSSOVERS[0] if crossover is None
-                                      else crossover, g.CROSSOVERS)
-        self.mutation = check_choice("mutation", g.MUTATIONS[0] if mutation is None
-                                     else mutation, g.MUTATIONS)
-        self._crossover_op = g.crossover(self.crossover)
-        self._mutation_op = g.mutation(self.mutation)
-        self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 0.9 if g.kind == "permutation" else 1.0 / self.dim
-        self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
-                                        else mutation_rate, 0.0, 1.0)
-        self.eta_c = check_real("eta_c", eta_c, 0.0)
-        self.eta_m = check_real("eta_m", eta_m, 0.0)
-        self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
-                                  else k_points, minimum=1, maximum=max(self.dim - 1, 1))
-        self.init = check_choice("init", init, ("lhs", "sobol", "random"))
-        self.pop = None
-        self.fit = None
-        self.cv = None
-        self.rank = None
+        self._set_variation("NSGA3", crossover, mutation, crossover_rate, mutation_rate, eta_c,
+                            eta_m, k_points, init)
 
-    STATE = {
-        "pop": Array(float, "pop_size", "dim", optional=True, points=True),
-        "fit": Array(float, "pop_size", "n_objectives", optional=True),
-        "cv": Array(float, "pop_size", optional=True, low=0.0),
-        "rank": Array(np.int64, "pop_size", optional=True, low=0),
-    }
-
-    def _state_problem(self):
-        held = [self.pop is None, self.fit is None, self.cv is None, self.rank is None]
-        if any(held) != all(held):
-            return "pop, fit, cv and rank must all be None or all arrays"
-        return super()._state_problem()
-
-    @property
-    def batch_size(self):
-        return self.pop_size
-
-    def _ask(self):
-        if self.pop is None:
-            return self.genome.random(self.pop_size, self.rng, self.init)
+    def _offspring(self):
         n = self.pop_size
         pairs = self.rng.integers(0, n, (n + n % 2, 2))
         coin = self.rng.random(pairs.shape[0])
@@ -135,30 +95,9 @@ class NSGA3(MultiObjectiveOptimizer):
         parents = np.where(a < b, pairs[:, 0], np.where(b < a, pairs[:, 1],
                                                         np.where(coin < 0.5, pairs[:, 0],
                                                                  pairs[:, 1])))
-        first, second = self.pop[parents[0::2]], self.pop[parents[1::2]]
-        c1, c2 = self._crossover_op(first, second, self.rng, rate=self.crossover_rate,
-                                    eta=self.eta_c, k=self.k_points)
-        children = np.concatenate([c1, c2])[:n]
-        children, evaluations = self._mutation_op(children, self.rng, rate=self.mutation_rate,
-                                                  eta=self.eta_m)
-        self.ndelta += evaluations
-        return children
+        return self._vary(self.pop[parents[0::2]], self.pop[parents[1::2]], n)
 
-    def _tell(self, U, F, cv):
-        if self.pop is None:
-            if U.shape[0] < self.pop_size:
-                raise ValueError(f"the initial population needs all {self.pop_size} values, "
-                                 f"got {U.shape[0]}")
-            pop, fit, vio = U, F, cv
-        else:
-            pop = np.concatenate([self.pop, U])
-            fit = np.concatenate([self.fit, F])
-            vio = np.concatenate([self.cv, cv])
-        keep, rank = self._survivors(np.ascontiguousarray(fit), vio)
-        self.pop = np.ascontiguousarray(pop[keep])
-        self.fit, self.cv, self.rank = fit[keep], vio[keep], rank[keep]
-
-    def _survivors(self, F, cv):
+    def _survive(self, F, cv):
         """The paper's Algorithm 1: whole fronts, then the last one by niching."""
         rank = KP.nondominated_ranks(F, cv)
         size = self.pop_size
@@ -166,13 +105,14 @@ class NSGA3(MultiObjectiveOptimizer):
         last = int(np.searchsorted(np.cumsum(counts), size))  # the front that does not fit
         kept = np.flatnonzero(rank < last)
         if kept.size == size:
-            return kept, rank
+            return kept, rank[kept]
         candidates = np.flatnonzero(rank <= last)
         if not (np.isfinite(F[candidates]).all() and (cv[candidates] <= 0).all()):
             # the last front is infeasible or failed (those come after every feasible point):
             # it is cut in index order, the violations having ranked it already
             order = np.lexsort((np.arange(candidates.size), rank[candidates]))
-            return np.sort(candidates[order[:size]]), rank
+            keep = np.sort(candidates[order[:size]])
+            return keep, rank[keep]
         ideal = F[candidates].min(axis=0)
         N = normalize(F[candidates], ideal)
         niche, distance = associate(N, self.ref_dirs)
@@ -182,15 +122,5 @@ class NSGA3(MultiObjectiveOptimizer):
         u = self.rng.random(2 * (wanted + self.ref_dirs.shape[0]))
         picked = KP.niche_fill(count, niche[in_last].astype(np.int64), distance[in_last],
                                wanted, u)
-        return np.sort(np.concatenate([kept, candidates[in_last][picked]])), rank
-
-    def front(self):
-        if self.pop is None:
-            return np.empty((0, self.dim)), np.empty((0, self.n_objectives))
-        first = (self.rank == 0) & np.isfinite(self.fit).all(axis=1)
-        return self.pop[first], self.fit[first]
-
-    def _population(self):
-        if self.pop is None:
-            return (np.empty((0, self.dim)), np.empty((0, self.n_objectives)), np.empty(0))
-        return self.pop, self.fit, self.cv
+        keep = np.sort(np.concatenate([kept, candidates[in_last][picked]]))
+        return keep, rank[keep]
