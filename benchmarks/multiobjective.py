@@ -108,6 +108,10 @@ def main():
     ours("nsga2", MULTIOBJECTIVE["zdt1"](), 20, 400, 0)  # compile and warm caches
     scores = {}
     overhead = {}
+    methods = mine + other
+    print(f"median normalized hypervolume of the final front, {args.seeds} seeds "
+          f"(1.0 = the true front)")
+    print(f"{'problem':<8}" + "".join(f"{m:>13}" for m in methods), flush=True)
     for name in names:
         problem, pop, budget = setting(name)
         ref, front = reference_point(problem)
@@ -122,12 +126,7 @@ def main():
             scores[name, method] = float(np.median(hv))
             if name == "zdt1":
                 overhead[method] = float(np.median(spent))
-    methods = mine + other
-    print(f"median normalized hypervolume of the final front, {args.seeds} seeds "
-          f"(1.0 = the true front)")
-    print(f"{'problem':<8}" + "".join(f"{m:>13}" for m in methods))
-    for name in names:
-        print(f"{name:<8}" + "".join(f"{scores[name, m]:13.4f}" for m in methods))
+        print(f"{name:<8}" + "".join(f"{scores[name, m]:13.4f}" for m in methods), flush=True)
     if "nsga2" in mine and "pymoo-nsga2" in other:
         wins = sum(scores[n, "nsga2"] >= scores[n, "pymoo-nsga2"] for n in names)
         print(f"metaopt NSGA-II no worse than pymoo's NSGA-II on {wins} of {len(names)}")
