@@ -1,6 +1,8 @@
 """NSGA-II (K. Deb, A. Pratap, S. Agarwal, T. Meyarivan, "A fast and elitist multiobjective
 genetic algorithm: NSGA-II", IEEE Trans. Evolutionary Computation 6(2):182-197, 2002)."""
 
+import numpy as np
+
 from .._checks import check_int
 from ..kernels import pareto as KP
 from ..state import Array
@@ -14,7 +16,8 @@ class NSGA2(GeneticVariation, FrontPopulation):
     survival, over every genome the GA has.
 
     Each generation, ``pop_size`` binary tournaments by the crowded-comparison operator (the
-    lower front wins, then the larger crowding distance) choose the parents; pairs of them
+    lower front wins, then the larger crowding distance) choose the parents, each member
+    playing in two (the pairs of two random orders, as in Deb's reference code); pairs of them
     cross over and the children mutate with the genome's operators (SBX and polynomial
     mutation for reals, integers and choices on the unit cube; uniform or k-point crossover
     and bit flips for bits; OX or PMX and a move for a permutation); parents and children
@@ -59,7 +62,11 @@ class NSGA2(GeneticVariation, FrontPopulation):
 
     def _offspring(self):
         n = self.pop_size
-        pairs = self.rng.integers(0, n, (n + n % 2, 2))
+        # Deb's reference code: the tournaments pair the members of two random orders, so
+        # each member plays exactly twice (a third order for the extra parent of odd sizes)
+        tournaments = n + n % 2
+        order = np.concatenate([self.rng.permutation(n) for _ in range(2 + n % 2)])
+        pairs = order[:2 * tournaments].reshape(tournaments, 2)
         parents = KP.crowded_tournament(self.rank, self.crowding, pairs)
         return self._vary(self.pop[parents[0::2]], self.pop[parents[1::2]], n)
 
