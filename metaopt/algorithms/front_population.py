@@ -9,7 +9,16 @@ from ..state import Array
 from .genomes import make_genome
 from .multiobjective import MultiObjectiveOptimizer
 
-__all__ = ["FrontPopulation", "GeneticVariation"]
+__all__ = ["FrontPopulation", "GeneticVariation", "tournament_pairs"]
+
+
+def tournament_pairs(n, rng):
+    """The binary tournaments of a generation of ``n`` parents (one more for odd n), as Deb's
+    NSGA-II code and pymoo draw them: the pairs of two random orders of the population, so
+    each member plays exactly twice (a third order gives the extra pair of odd sizes)."""
+    tournaments = n + n % 2
+    order = np.concatenate([rng.permutation(n) for _ in range(2 + n % 2)])
+    return order[:2 * tournaments].reshape(tournaments, 2)
 
 
 class GeneticVariation:

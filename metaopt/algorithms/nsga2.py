@@ -1,12 +1,10 @@
 """NSGA-II (K. Deb, A. Pratap, S. Agarwal, T. Meyarivan, "A fast and elitist multiobjective
 genetic algorithm: NSGA-II", IEEE Trans. Evolutionary Computation 6(2):182-197, 2002)."""
 
-import numpy as np
-
 from .._checks import check_int
 from ..kernels import pareto as KP
 from ..state import Array
-from .front_population import FrontPopulation, GeneticVariation
+from .front_population import FrontPopulation, GeneticVariation, tournament_pairs
 
 __all__ = ["NSGA2"]
 
@@ -62,11 +60,7 @@ class NSGA2(GeneticVariation, FrontPopulation):
 
     def _offspring(self):
         n = self.pop_size
-        # Deb's reference code: the tournaments pair the members of two random orders, so
-        # each member plays exactly twice (a third order for the extra parent of odd sizes)
-        tournaments = n + n % 2
-        order = np.concatenate([self.rng.permutation(n) for _ in range(2 + n % 2)])
-        pairs = order[:2 * tournaments].reshape(tournaments, 2)
+        pairs = tournament_pairs(n, self.rng)
         parents = KP.crowded_tournament(self.rank, self.crowding, pairs)
         return self._vary(self.pop[parents[0::2]], self.pop[parents[1::2]], n)
 

@@ -7,32 +7,38 @@ import numpy as np
 from .._checks import check_int
 from ..kernels import pareto as KP
 from ..reference_directions import check_directions, default_directions
-from .front_population import FrontPopulation, GeneticVariation
+from ..state import Array
+from .front_population import FrontPopulation, GeneticVariation, tournament_pairs
 
 __all__ = ["NSGA3", "normalize", "associate"]
 
 
-def normalize(F, ideal):
+def normalize(F, ideal, previous=None):
     """Deb & Jain's normalization (section IV-C) of the objectives ``F`` of the candidates:
     translated by the ideal point, divided by the intercepts of the hyperplane through the
     extreme points (each axis's minimizer of the achievement scalarizing function with weights
-    1e-6 off the axis); where that hyperplane does not exist or cuts an axis at or below
-    1e-10, the worst translated value of that axis is the intercept."""
-    T = F - ideal
+    1e-6 off the axis, among the candidates and the ``previous`` generation's extreme points,
+    as the reference implementations keep them: J. Blank, K. Deb, P. C. Roy, "Investigating
+    the normalization procedure of NSGA-III", EMO 2019); where that hyperplane does not exist
+    or cuts an axis at or below 1e-10, the worst translated value of that axis is the
+    intercept. Returns the normalized candidates and the extreme points (in F's terms)."""
     m = F.shape[1]
+    pool = F if previous is None else np.vstack([previous, F])
+    T = pool - ideal
     weights = np.full((m, m), 1e-6) + np.eye(m) * (1.0 - 1e-6)
     asf = np.max(T[:, None, :] / weights[None, :, :], axis=2)  # (n, m): each axis's ASF
-    extreme = T[np.argmin(asf, axis=0)]
-    worst = T.max(axis=0)
+    chosen = np.argmin(asf, axis=0)
+    extreme = T[chosen]
+    worst = (F - ideal).max(axis=0)
     try:
-        b = np.linalg.solve(extreme, np.ones(m))
-        intercepts = 1.0 / b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            intercepts = 1.0 / np.linalg.solve(extreme, np.ones(m))
         if not np.all(np.isfinite(intercepts)) or np.any(intercepts <= 1e-10):
             raise np.linalg.LinAlgError
     except np.linalg.LinAlgError:
         intercepts = worst
     intercepts = np.where(intercepts <= 1e-10, np.maximum(worst, 1e-10), intercepts)
-    return T / intercepts
+    return (F - ideal) / intercepts, pool[chosen]
 
 
 def associate(N, directions):
@@ -85,10 +91,17 @@ class NSGA3(GeneticVariation, FrontPopulation):
                                   minimum=4)
         self._set_variation("NSGA3", crossover, mutation, crossover_rate, mutation_rate, eta_c,
                             eta_m, k_points, init)
+        #: z^min over every generation's candidates so far (the paper's section IV-C: the
+        #: minimum of each objective in the union of S_0 .. S_t)
+        self.ideal = None
+        self.extreme = None  # the last generation's extreme points, (m, m)
+
+    STATE = {"ideal": Array(float, "n_objectives", optional=True),
+             "extreme": Array(float, "n_objectives", "n_objectives", optional=True)}
 
     def _offspring(self):
         n = self.pop_size
-        pairs = self.rng.integers(0, n, (n + n % 2, 2))
+        pairs = tournament_pairs(n, self.rng)
         coin = self.rng.random(pairs.shape[0])
         a, b = self.cv[pairs[:, 0]], self.cv[pairs[:, 1]]
         # the less violated wins; between equals (all feasible: always), a coin
@@ -113,8 +126,9 @@ class NSGA3(GeneticVariation, FrontPopulation):
             order = np.lexsort((np.arange(candidates.size), rank[candidates]))
             keep = np.sort(candidates[order[:size]])
             return keep, rank[keep]
-        ideal = F[candidates].min(axis=0)
-        N = normalize(F[candidates], ideal)
+        seen = F[candidates].min(axis=0)
+        self.ideal = seen if self.ideal is None else np.minimum(self.ideal, seen)
+        N, self.extreme = normalize(F[candidates], self.ideal, self.extreme)
         niche, distance = associate(N, self.ref_dirs)
         in_last = rank[candidates] == last
         count = np.bincount(niche[~in_last], minlength=self.ref_dirs.shape[0]).astype(np.int64)
