@@ -25,9 +25,13 @@ class GeneticVariation:
     """The genome's crossover and mutation with their rates and distribution indices, set up
     by :meth:`_set_variation` and applied by :meth:`_vary` (a mixin of an Optimizer)."""
 
+    #: The mutation rate by genome kind when none is given (absent: ``1/dim``, per gene); a
+    #: permutation is mutated per child.
+    DEFAULT_MUTATION_RATES = {"permutation": 0.9}
+
     def _set_variation(self, owner, crossover, mutation, crossover_rate, mutation_rate, eta_c,
-                       eta_m, k_points, init):
-        self.genome = g = make_genome(self.space, None, owner, permutation_alone=False)
+                       eta_m, k_points, init, distances=None):
+        self.genome = g = make_genome(self.space, distances, owner, permutation_alone=False)
         self.native = g.native
         self.crossover = check_choice("crossover", g.CROSSOVERS[0] if crossover is None
                                       else crossover, g.CROSSOVERS)
@@ -36,7 +40,7 @@ class GeneticVariation:
         self._crossover_op = g.crossover(self.crossover)
         self._mutation_op = g.mutation(self.mutation)
         self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 0.9 if g.kind == "permutation" else 1.0 / self.dim
+        default_rate = self.DEFAULT_MUTATION_RATES.get(g.kind, 1.0 / self.dim)
         self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
                                         else mutation_rate, 0.0, 1.0)
         self.eta_c = check_real("eta_c", eta_c, 0.0)

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_real
+from .._checks import check_choice, check_int
 from ..kernels import ga as KG
 from .base import POPULATION_STATE, Optimizer, population_problem
-from .genomes import make_genome
+from .front_population import GeneticVariation
 
 __all__ = ["GA"]
 
@@ -16,7 +16,8 @@ GENOME_DEFAULTS = {"cube": (100, None, 2), "bits": (100, None, 2),
                    "permutation": (50, 0.9, 4), "tour": (100, 0.3, 2)}
 
 
-class GA(Optimizer):
+
+class GA(GeneticVariation, Optimizer):
     """A genetic algorithm whose genome follows the space.
 
     - Reals, integers, choices (and mixed spaces): real-coded on the unit cube, with tournament
@@ -65,30 +66,20 @@ class GA(Optimizer):
     rng, budget : as for every algorithm
     """
 
+    DEFAULT_MUTATION_RATES = {kind: rate for kind, (_, rate, _) in GENOME_DEFAULTS.items()
+                              if rate is not None}
+
     def __init__(self, bounds, *, pop_size=None, crossover=None, mutation=None,
                  crossover_rate=0.9, mutation_rate=None, eta_c=15.0, eta_m=20.0,
                  tournament_size=None, elitism=2, replacement="generational", offspring=None,
                  k_points=None, distances=None, repair=None, init="lhs", rng=None,
                  budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
-        self.genome = make_genome(self.space, distances, "GA", permutation_alone=False)
-        g = self.genome
-        self.native = g.native
-        default_pop, default_rate, default_tournament = GENOME_DEFAULTS[g.kind]
-        self.crossover = check_choice("crossover", g.CROSSOVERS[0] if crossover is None
-                                      else crossover, g.CROSSOVERS)
-        self.mutation = check_choice("mutation", g.MUTATIONS[0] if mutation is None
-                                     else mutation, g.MUTATIONS)
-        self._crossover_op = g.crossover(self.crossover)
-        self._mutation_op = g.mutation(self.mutation)
+        self._set_variation("GA", crossover, mutation, crossover_rate, mutation_rate, eta_c,
+                            eta_m, k_points, init, distances)
+        default_pop, _, default_tournament = GENOME_DEFAULTS[self.genome.kind]
         self.pop_size = check_int("pop_size", default_pop if pop_size is None else pop_size,
                                   minimum=4)
-        self.crossover_rate = check_real("crossover_rate", crossover_rate, 0.0, 1.0)
-        default_rate = 1.0 / self.dim if default_rate is None else default_rate
-        self.mutation_rate = check_real("mutation_rate", default_rate if mutation_rate is None
-                                        else mutation_rate, 0.0, 1.0)
-        self.eta_c = check_real("eta_c", eta_c, 0.0)
-        self.eta_m = check_real("eta_m", eta_m, 0.0)
         self.tournament_size = check_int("tournament_size", default_tournament
                                          if tournament_size is None else tournament_size,
                                          minimum=1)
@@ -97,9 +88,6 @@ class GA(Optimizer):
         default_offspring = max(2, (self.pop_size // 4) // 2 * 2)
         self.offspring = check_int("offspring", default_offspring if offspring is None
                                    else offspring, minimum=1)
-        self.k_points = check_int("k_points", min(2, max(self.dim - 1, 1)) if k_points is None
-                                  else k_points, minimum=1, maximum=max(self.dim - 1, 1))
-        self.init = check_choice("init", init, ("lhs", "sobol", "random"))
         if repair is not None and not callable(repair):
             raise TypeError(f"repair must be callable, got repair={repair!r}")
         self.repair = repair if self.native else None
@@ -126,9 +114,7 @@ class GA(Optimizer):
         pairs = (n + 1) // 2
         winners = KG.tournament(self.fit, self.rng.random((2 * pairs, self.tournament_size)))
         first, second = self.pop[winners[:pairs]], self.pop[winners[pairs:]]
-        c1, c2 = self._cross(first, second)
-        children = np.concatenate([c1, c2])[:n]
-        return self._repaired(self._mutate(children))
+        return self._repaired(self._vary(first, second, n))
 
     def _repaired(self, X):
         if self.repair is None:
@@ -166,13 +152,3 @@ class GA(Optimizer):
     # -- operators ---------------------------------------------------------------------------
     def _initial(self):
         return self.genome.random(self.pop_size, self.rng, self.init)
-
-    def _cross(self, first, second):
-        return self._crossover_op(first, second, self.rng, rate=self.crossover_rate,
-                                  eta=self.eta_c, k=self.k_points)
-
-    def _mutate(self, children):
-        children, evaluations = self._mutation_op(children, self.rng, rate=self.mutation_rate,
-                                                  eta=self.eta_m)
-        self.ndelta += evaluations
-        return children
