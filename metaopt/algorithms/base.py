@@ -371,11 +371,15 @@ class Optimizer(Stateful):
             res.maxcv = self.best_violation
         if self.space.named and res.x is not None:
             res.params = self.space.to_dict(res.x)
+        return self._finish_result(res)
+
+    def _finish_result(self, res):
+        """What every Result carries besides the run's own values."""
         res.ndelta = self.ndelta
         res.trials = self.trials
         res.method = registered_name(type(self))
         # scipy's names beside ours: status 0 when a stopping rule ended the run
-        res.status = 0 if success else 1 if "callback" in message else 2
+        res.status = 0 if res.success else 1 if "callback" in res.message else 2
         res.population_energies = res.population_fun
         return res
 

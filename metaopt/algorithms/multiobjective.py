@@ -20,7 +20,7 @@ from ..kernels import pareto as KP
 from ..result import History, Result
 from ..state import Array, Float
 from ..trials import Trials
-from .base import Optimizer, registered_name
+from .base import Optimizer
 
 __all__ = ["MultiObjectiveOptimizer", "FrontHistory"]
 
@@ -139,19 +139,13 @@ class MultiObjectiveOptimizer(Optimizer):
                      nfev=self.nfev, nit=self.nit, success=success, message=message,
                      population=self._values(pop_u), population_fun=pop_f.copy(),
                      history=self.history)
-        if self.constrained:
-            res.maxcv = float(pop_cv[pop_cv <= 0].max(initial=0.0)) if (pop_cv <= 0).any() \
-                else float(pop_cv.min())
+        if self.constrained:  # the front's largest violation: 0 once any point is feasible
+            res.maxcv = 0.0 if (pop_cv <= 0).any() else float(pop_cv.min())
         if self.space.named:
             res.pareto_params = [self.space.to_dict(x) for x in pareto_x]
         res.hv_ref = None if self.hv_ref is None else self.hv_ref.copy()
         res.hypervolume = self.hypervolume
-        res.ndelta = self.ndelta
-        res.trials = self.trials
-        res.method = registered_name(type(self))
-        res.status = 0 if success else 1 if "callback" in message else 2
-        res.population_energies = res.population_fun
-        return res
+        return self._finish_result(res)
 
     def _tell(self, U, F, cv):
         raise NotImplementedError
