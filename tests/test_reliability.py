@@ -273,7 +273,7 @@ def test_k_point_crossover_always_exchanges_a_segment():
     ga = metaopt.GA(metaopt.Binary(10), crossover="kpoint", k_points=2, crossover_rate=1.0,
                     rng=0)
     first, second = np.zeros((5000, 10)), np.ones((5000, 10))
-    child, _ = ga._cross(first, second)
+    child, _ = ga._crossover_op(first, second, ga.rng, rate=ga.crossover_rate, k=ga.k_points)
     exchanged = child.sum(axis=1)
     assert np.all((exchanged > 0) & (exchanged < 10))
 
