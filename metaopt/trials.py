@@ -4,12 +4,17 @@ import csv
 
 import numpy as np
 
+from .kernels.bookkeeping import record_rows
 from .state import Array, Int, StateError, check_fields
 
 __all__ = ["Trials", "DEFAULT_VALUES", "default_rows"]
 
 #: The trials table's own columns; variables of these names are exported as params_<name>.
 RESERVED = ("number", "batch", "time", "value", "failed", "violation")
+
+# What record_rows reads as 'none failed' and 'unconstrained'.
+_NONE_FAILED = np.zeros(0, bool)
+_UNCONSTRAINED = np.zeros(0)
 
 #: How many numbers (rows x (dim + 4)) the table keeps unless told otherwise.
 DEFAULT_VALUES = 10_000_000
@@ -80,20 +85,10 @@ class Trials:
         if self._n + n > self._x.shape[0]:  # grow geometrically, never past the cap
             self._grow(min(max(self._n + n, 2 * self._x.shape[0], self._expected),
                            self.max_rows))
-        self._x[self._n: self._n + n] = X[:n]
-        block = self._scalars[self._n: self._n + n]
-        block[:, 0] = batch
-        block[:, 1] = time
-        block[:, 3:5] = 0.0
-        if values.ndim == 1:
-            block[:, 2] = values[:n]
-        else:  # several objectives: the first in the value column, the others after
-            block[:, 2] = values[:n, 0]
-            block[:, 5:] = values[:n, 1:]
-        if failed is not None:
-            block[:, 3] = failed[:n]
-        if violation is not None:
-            block[:, 4] = violation[:n]
+        values = values.reshape(values.shape[0], -1)  # one column per objective
+        record_rows(self._x, self._scalars, self._n, X[:n], values, float(batch), float(time),
+                    _NONE_FAILED if failed is None else failed,
+                    _UNCONSTRAINED if violation is None else violation)
         self._n += n
 
     # -- reading ---------------------------------------------------------------------------

@@ -105,8 +105,8 @@ class AdaptiveDE(PopulationOptimizer):
         u = self.rng.random((n, self.dim + 7))
         z = self.rng.standard_normal(n)
         counts = self._pbest_counts(n, u[:, self.dim + 3 + _P])
-        counts = np.full(n, counts, np.int64) if np.ndim(counts) == 0 \
-            else counts.astype(np.int64)
+        if isinstance(counts, (int, np.integer)):
+            counts = np.full(n, counts, np.int64)
         trial, self._F, self._CR = KA.pbest_trials(self.pop, self.fit, self.archive.rows,
                                                    self.memory_F, self.memory_CR, u, z, counts)
         return trial
@@ -117,11 +117,16 @@ class AdaptiveDE(PopulationOptimizer):
 
     def _tell_offspring(self, U, f):
         k = f.shape[0]
-        parent_fit = self.fit[:k]
-        better = f < parent_fit
-        delta = self._improvements(parent_fit, f, better)
-        self.archive.add(self.pop[:k][better], self.rng)
-        K.greedy_selection(self.pop, self.fit, U, f, self.keep_ties)
-        if better.any():
-            self._adapt(self._F[:k][better], self._CR[:k][better], delta)
+        if self.pop_raw is None:  # one compiled pass: selection and what adaptation needs
+            losers, F, CR, delta = KA.adaptive_selection(self.pop, self.fit, U, f, self._F[:k],
+                                                         self._CR[:k], self.keep_ties)
+        else:
+            parent_fit = self.fit[:k]
+            better = f < parent_fit
+            delta = self._improvements(parent_fit, f, better)
+            losers, F, CR = self.pop[:k][better], self._F[:k][better], self._CR[:k][better]
+            K.greedy_selection(self.pop, self.fit, U, f, self.keep_ties)
+        self.archive.add(losers, self.rng)
+        if delta.shape[0]:
+            self._adapt(F, CR, delta)
         self._after_generation()

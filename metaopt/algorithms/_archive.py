@@ -23,11 +23,24 @@ class Archive:
 
     def __init__(self, capacity, dim, overflow="replace"):
         self.capacity = int(capacity)
-        self.rows = np.empty((0, dim))
         self.overflow = overflow
+        # the members are the first `size` rows of a buffer allocated once (a run adds to the
+        # archive every generation; concatenating would copy it each time)
+        self._buffer = np.empty((max(self.capacity, 0), dim))
+        self.size = 0
+
+    @property
+    def rows(self):
+        """The members, (len, dim) (a view: read, don't keep)."""
+        return self._buffer[: self.size]
+
+    def _set(self, rows):
+        self._buffer = np.empty((max(self.capacity, rows.shape[0]), rows.shape[1]))
+        self._buffer[: rows.shape[0]] = rows
+        self.size = rows.shape[0]
 
     def __len__(self):
-        return self.rows.shape[0]
+        return self.size
 
     def add(self, X, rng):
         """Insert the rows of ``X``, drawing from ``rng`` only when the archive overflows."""
@@ -41,14 +54,15 @@ class Archive:
             if rows.shape[0] > self.capacity:
                 keep = np.sort(rng.choice(rows.shape[0], self.capacity, replace=False))
                 rows = rows[keep]
-            self.rows = rows
+            self._set(rows)
             return
-        free = self.capacity - self.rows.shape[0]
-        if free > 0:
-            self.rows = np.concatenate([self.rows, X[:free]])
-            X = X[free:]
+        take = min(self.capacity - self.size, X.shape[0])
+        if take > 0:
+            self._buffer[self.size: self.size + take] = X[:take]
+            self.size += take
+            X = X[take:]
         if X.shape[0]:
-            overwrite_rows(self.rows, X, rng.integers(0, self.capacity, size=X.shape[0]))
+            overwrite_rows(self._buffer, X, rng.integers(0, self.capacity, size=X.shape[0]))
 
     def state_dict(self):
         return {"capacity": self.capacity, "rows": self.rows.copy(), "overflow": self.overflow}
@@ -61,9 +75,10 @@ class Archive:
         if state["rows"].shape[0] > max(state["capacity"], 0):
             raise StateError(f"archive: {state['rows'].shape[0]} rows, above its capacity "
                              f"{state['capacity']}")
-        self.capacity, self.rows = state["capacity"], state["rows"]
+        self.capacity = state["capacity"]
+        self._set(state["rows"])
 
     def shrink(self, capacity):
         """Lower the capacity, keeping the first members (L-SHADE's reference code)."""
         self.capacity = int(capacity)
-        self.rows = self.rows[: max(self.capacity, 0)]
+        self.size = min(self.size, max(self.capacity, 0))

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._checks import check_int, check_point
 from ..constraints import deb_value, objective_of
+from ..kernels.bookkeeping import all_finite, same_rows
 from ..result import History, Result
 from ..rng import as_generator, rng_origin
 from ..sampling import make_sampler
@@ -185,10 +186,10 @@ class Optimizer(Stateful):
         points by Deb's feasibility rules (:mod:`metaopt.constraints`).
         """
         U, X, f, n = self._told_arrays(X, fX)
-        finite = np.isfinite(f)
-        failed = None if finite.all() else ~finite
-        if failed is not None:
-            f = np.where(finite, f, np.inf)
+        failed = None
+        if not all_finite(f):
+            failed = ~np.isfinite(f)
+            f = np.where(failed, np.inf, f)
         U, cv, worst = self._count_batch(U, X, n, violation)
         ranked = f if cv is None else deb_value(f, cv)  # what the algorithm compares
         self._told = None if cv is None else (f, cv)  # for methods with their own rules (eps)
@@ -268,9 +269,9 @@ class Optimizer(Stateful):
         """``U`` with the rows the caller changed replaced by the told points, encoded."""
         asked = self._asked_values[: U.shape[0]] if self._asked_values is not None \
             else self._values(U)
-        differs = X != asked
-        if not differs.any():
+        if same_rows(X, asked):
             return U
+        differs = X != asked
         changed = np.flatnonzero(np.any(differs & ~(np.isnan(X) & np.isnan(asked)), axis=1))
         if changed.size == 0:
             return U

@@ -220,3 +220,40 @@ def overwrite_rows(rows, X, slots):
     earlier one: the archive of SHADE's reference code)."""
     for k in range(X.shape[0]):
         rows[slots[k], :] = X[k, :]
+
+
+@njit(cache=True)
+def adaptive_selection(pop, fit, trials, f_trials, F, CR, keep_ties):
+    """One-to-one selection of JADE, SHADE and L-SHADE for the first ``len(f_trials)`` rows,
+    in place (as :func:`~metaopt.kernels.de.greedy_selection`), with what the adaptation
+    needs, in row order, of the trials that were strictly better than their parents.
+
+    Returns
+    -------
+    losers : (s, d) the parents those trials replace (before replacement: the archive's rows)
+    F, CR : (s,) the trials' parameters
+    delta : (s,) their improvements ``fit - f_trials``
+    """
+    k = f_trials.shape[0]
+    d = pop.shape[1]
+    s = 0
+    for i in range(k):
+        if f_trials[i] < fit[i]:
+            s += 1
+    losers = np.empty((s, d))
+    F_s = np.empty(s)
+    CR_s = np.empty(s)
+    delta = np.empty(s)
+    t = 0
+    for i in range(k):
+        better = f_trials[i] < fit[i]
+        if better:
+            for j in range(d):
+                losers[t, j] = pop[i, j]
+            F_s[t], CR_s[t], delta[t] = F[i], CR[i], fit[i] - f_trials[i]
+            t += 1
+        if better or (f_trials[i] == fit[i] and not keep_ties):
+            fit[i] = f_trials[i]
+            for j in range(d):
+                pop[i, j] = trials[i, j]
+    return losers, F_s, CR_s, delta
