@@ -106,7 +106,7 @@ def main():
     other = [m for m in args.pymoo.split(",") if m]
     names = [p for p in args.problems.split(",") if p]
     ours("nsga2", MULTIOBJECTIVE["zdt1"](), 20, 400, 0)  # compile and warm caches
-    scores = {}
+    scores, runs = {}, {}
     overhead = {}
     methods = mine + other
     print(f"median normalized hypervolume of the final front, {args.seeds} seeds "
@@ -124,6 +124,7 @@ def main():
                 hv.append(hypervolume(F, ref) / best if len(F) else 0.0)
                 spent.append(seconds / max(nfev, 1))
             scores[name, method] = float(np.median(hv))
+            runs[name, method] = hv
             if name == "zdt1":
                 overhead[method] = float(np.median(spent))
         print(f"{name:<8}" + "".join(f"{scores[name, m]:13.4f}" for m in methods), flush=True)
@@ -134,6 +135,8 @@ def main():
         wins = sum(max(scores[n, m] for m in mine) >= max(scores[n, m] for m in other)
                    for n in names)
         print(f"metaopt's best no worse than pymoo's best on {wins} of {len(names)}")
+    if mine and other and args.seeds >= 5:
+        print_significance(names, mine, other, scores, runs)
     if "nsga2" in overhead and "pymoo-nsga2" in overhead:
         print(f"engine overhead on ZDT1: metaopt NSGA-II {1e6 * overhead['nsga2']:.2f} "
               f"us/evaluation, pymoo NSGA-II {1e6 * overhead['pymoo-nsga2']:.2f}: "
@@ -142,3 +145,27 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def worse(ours_hv, theirs_hv):
+    """Whether ours is significantly worse: a one-sided Mann-Whitney U test over the seeds
+    at the 5% level (scipy.stats), so a median behind by a seed's noise is not counted."""
+    from scipy.stats import mannwhitneyu
+
+    return mannwhitneyu(ours_hv, theirs_hv, alternative="less").pvalue < 0.05
+
+
+def print_significance(names, mine, other, scores, runs):
+    """The same two counts with "no worse" read as "not significantly worse"."""
+    if "nsga2" in mine and "pymoo-nsga2" in other:
+        behind = [n for n in names if worse(runs[n, "nsga2"], runs[n, "pymoo-nsga2"])]
+        print(f"  not significantly worse (Mann-Whitney, one-sided, 5%): NSGA-II on "
+              f"{len(names) - len(behind)} of {len(names)}; behind on {behind or 'none'}")
+    behind = []
+    for n in names:
+        ours_best = max(mine, key=lambda m: scores[n, m])
+        theirs_best = max(other, key=lambda m: scores[n, m])
+        if worse(runs[n, ours_best], runs[n, theirs_best]):
+            behind.append(n)
+    print(f"  not significantly worse: metaopt's best on {len(names) - len(behind)} of "
+          f"{len(names)}; behind on {behind or 'none'}")

@@ -3,7 +3,9 @@
 import math
 import numbers
 
-__all__ = ["check_int", "check_real", "check_choice", "check_point"]
+import numpy as np
+
+__all__ = ["check_bool", "check_int", "check_real", "check_choice", "check_point"]
 
 
 def check_int(name, value, minimum=None, maximum=None, allow_none=False):
@@ -39,6 +41,13 @@ def check_real(name, value, low=None, high=None, low_open=False, high_open=False
     return value
 
 
+def check_bool(name, value):
+    """Return ``value`` if it is a bool (numpy's included), else raise TypeError naming it."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {name}={value!r}")
+    return bool(value)
+
+
 def check_choice(name, value, options):
     """Return ``value`` if it is one of ``options``, else raise ValueError listing them."""
     if not isinstance(value, str) or value not in options:
@@ -48,8 +57,6 @@ def check_choice(name, value, options):
 
 def check_point(name, value, space):
     """``value`` as a float array of shape (space.dim,) inside ``space``, or raise naming it."""
-    import numpy as np
-
     try:
         point = np.array(value, dtype=float)
     except (TypeError, ValueError):

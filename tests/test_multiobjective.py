@@ -31,7 +31,10 @@ def same_run(a, b):
 # -- quality -------------------------------------------------------------------------------------
 #: IGD each method reaches on ZDT1 (20,000 evaluations) and DTLZ2 (3 objectives, 40,000).
 #: CONSTR (10,000): MOEA/D's weights see f2 (1..9) and f1 (0.4..1) unscaled, as the paper's.
-IGD_ZDT1 = {"nsga2": 0.01, "nsga3": 0.01, "moead": 0.01, "gde3": 0.015}
+#: MOEA/D's sequential updates (the paper's) let one child take over all T = 20 neighbouring
+#: subproblems at once, so its runs spread more (ZDT1 over seeds 0-9: hypervolume 0.968-0.994
+#: of the true front's, median 0.9915; one generation per batch: 0.983-0.992, median 0.9900).
+IGD_ZDT1 = {"nsga2": 0.01, "nsga3": 0.01, "moead": 0.025, "gde3": 0.015}
 IGD_DTLZ2 = {"nsga2": 0.1, "nsga3": 0.07, "moead": 0.07, "gde3": 0.1}
 IGD_CONSTR = {"nsga2": 0.05, "nsga3": 0.05, "moead": 0.15, "gde3": 0.05}
 
@@ -49,6 +52,28 @@ def test_each_method_reaches_the_zdt1_front(method):
     assert res.history.hypervolume[0] < 0.8 * best < 0.99 * best < res.hypervolume <= best
 
 
+def test_moead_with_a_generation_per_batch_reaches_the_zdt1_front():
+    P = ZDT1()
+    res = metaopt.minimize(P, P.bounds, method="moead", objectives=2, vectorized=True,
+                           budget=20_000, rng=0, sequential=False)
+    assert res.nfev == 20_000 and res.nit == 200  # one batch of 100 children per generation
+    assert igd(res.pareto_fun, P.pareto_front(1000)) < 0.01
+
+
+def test_sequential_moead_asks_one_child_at_a_time_subproblem_by_subproblem():
+    opt = metaopt.MOEAD(ZDT.bounds, pop_size=20, rng=3)
+    X = opt.ask()
+    assert X.shape == (20, ZDT.dim)
+    opt.tell(X, ZDT(X))
+    for i in range(25):
+        assert opt.subproblem == i % 20 and opt.batch_size == 1
+        X = opt.ask()
+        assert X.shape == (1, ZDT.dim)
+        opt.tell(X, ZDT(X))
+    with pytest.raises(TypeError, match="sequential"):
+        metaopt.MOEAD(ZDT.bounds, sequential="yes")
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_each_method_reaches_the_dtlz2_front_in_three_objectives(method):
     P = DTLZ2(objectives=3)
@@ -60,8 +85,11 @@ def test_each_method_reaches_the_dtlz2_front_in_three_objectives(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_each_method_finds_the_constrained_front_of_constr(method):
     P = CONSTR()
+    # MOEA/D one child at a time (the paper's) spreads erratically on CONSTR's unscaled
+    # objectives (IGD 0.09-0.40 over seeds 0-5; a generation per batch: 0.10-0.12)
+    extra = {"sequential": False} if method == "moead" else {}
     res = metaopt.minimize(P, P.bounds, method=method, objectives=2, vectorized=True,
-                           budget=10_000, rng=0, constraints=P.constraints)
+                           budget=10_000, rng=0, constraints=P.constraints, **extra)
     assert res.success and res.maxcv == 0.0
     assert np.all(P.constraints(res.pareto_x) <= 1e-12)
     assert igd(res.pareto_fun, P.pareto_front()) < IGD_CONSTR[method]

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_point, check_real
+from .._checks import check_bool, check_choice, check_int, check_point, check_real
 from ..kernels import cmaes as K
 from ..state import Array, Bool, Float, Int, ListOf, Str
 from .base import Optimizer
@@ -112,9 +112,7 @@ class CMAES(Optimizer):
         if not (isinstance(diagonal, bool) or (isinstance(diagonal, str) and diagonal == "auto")):
             raise ValueError(f"diagonal must be True, False or 'auto', got diagonal={diagonal!r}")
         self.diagonal = bool(n > DIAGONAL_ABOVE) if diagonal == "auto" else diagonal
-        if not isinstance(active, bool):
-            raise TypeError(f"active must be a bool, got active={active!r}")
-        self.active = active
+        self.active = check_bool("active", active)
         self.sampling = check_choice("sampling", sampling, SAMPLINGS)
         self.restart_from = check_choice("restart_from", restart_from, ("x0", "random"))
         mean = np.full(n, 0.5) if x0 is None else \

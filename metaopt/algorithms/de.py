@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._checks import check_choice, check_real
+from .._checks import check_bool, check_choice, check_real
 from ..constraints import deb_value
 from ..kernels import de as K
 from ._archive import Archive
@@ -89,9 +89,7 @@ class DE(PopulationOptimizer):
         if recombination is not None:
             CR = check_real("recombination", recombination, 0.0, 1.0)
         check_choice("strategy", strategy, tuple(STRATEGIES) + tuple(SCIPY_STRATEGIES))
-        if not isinstance(epsilon, bool):
-            raise TypeError(f"epsilon must be True or False, got epsilon={epsilon!r}")
-        self.epsilon = epsilon
+        self.epsilon = check_bool("epsilon", epsilon)
         self.eps0 = None          # the epsilon level's start, from the initial population
         self.pop_raw = None       # (objective, violation) of each member, for epsilon levels
         self.strategy = strategy

@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import check_int, check_point, check_real
+from .._checks import check_bool, check_int, check_point, check_real
 from ..kernels import es as KE
 from ..space import as_space
 from ..state import Array, Int
@@ -34,9 +34,7 @@ class _GaussianES(Optimizer):
             self.mean = np.clip(self.space.encode(x0[None, :])[0], 0.0, 1.0)
         self.sigma = np.broadcast_to(check_real("sigma", sigma, 0.0, low_open=True) / width,
                                      (self.dim,)).copy()
-        if not isinstance(evaluate_mean, bool):
-            raise TypeError(f"evaluate_mean must be a bool, got evaluate_mean={evaluate_mean!r}")
-        self.evaluate_mean = evaluate_mean
+        self.evaluate_mean = check_bool("evaluate_mean", evaluate_mean)
         self._last_u = np.empty((0, self.dim))  # the last batch of samples and their values
         self._last_f = np.empty(0)
 
