@@ -10,6 +10,10 @@
   for DTLZ2-6, 20 for DTLZ7.
 - CONSTR (K. Deb, "Multi-Objective Optimization using Evolutionary Algorithms", Wiley 2001,
   section 14.1.1): two objectives, two inequality constraints, a front in two pieces.
+- BiKnapsack (E. Zitzler, L. Thiele, "Multiobjective evolutionary algorithms: a comparative
+  case study and the strength Pareto approach", IEEE Trans. Evolutionary Computation
+  3(4):257-271, 1999): the 0/1 knapsack with two knapsacks, over bits; its exact front by
+  enumeration for up to 22 items.
 
 Each is a vectorized callable ``F(X) -> (n, m)`` with ``bounds``, ``n_objectives`` and
 ``pareto_front(points)``, a sample of the true front for IGD.
@@ -22,7 +26,7 @@ import numpy as np
 from metaopt.reference_directions import das_dennis
 
 __all__ = ["ZDT1", "ZDT2", "ZDT3", "ZDT4", "ZDT6", "DTLZ1", "DTLZ2", "DTLZ3", "DTLZ4",
-           "DTLZ5", "DTLZ6", "DTLZ7", "CONSTR", "das_dennis", "nondominated", "MULTIOBJECTIVE"]
+           "DTLZ5", "DTLZ6", "DTLZ7", "CONSTR", "BiKnapsack", "das_dennis", "nondominated", "MULTIOBJECTIVE"]
 
 
 def _divisions_for(m, points):
@@ -291,9 +295,71 @@ class CONSTR(_Problem):
                           np.column_stack([b, 1.0 / b])])
 
 
+class BiKnapsack(_Problem):
+    """The multi-objective 0/1 knapsack of Zitzler & Thiele (1999) with two knapsacks.
+
+    ``items`` items; item j weighs ``w_ij`` and is worth ``p_ij`` in knapsack i, integers drawn
+    uniformly from [10, 100] (from ``rng``; the same numbers on every machine); the capacity of
+    knapsack i is half its total weight. A selection x (bits) is worth ``p_i . x`` in each
+    knapsack, to maximize, and must fit both: here ``F(X) = -(p_1 . x, p_2 . x)`` is minimized
+    subject to ``constraints(X) = W x - c <= 0``. ``bounds`` is ``Binary(items)``.
+    ``pareto_front()`` is exact: every selection enumerated (up to 22 items).
+    """
+
+    #: The most items whose front :meth:`pareto_front` enumerates (2^22 selections).
+    ENUMERABLE = 22
+
+    def __init__(self, items=20, rng=0):
+        from metaopt.rng import as_generator
+
+        if isinstance(items, bool) or not isinstance(items, (int, np.integer)) or items < 2:
+            raise ValueError(f"items must be an integer >= 2, got items={items!r}")
+        super().__init__(int(items))
+        generator = as_generator(rng)
+        self.profits = generator.integers(10, 101, size=(2, self.dim)).astype(float)
+        self.weights = generator.integers(10, 101, size=(2, self.dim)).astype(float)
+        self.capacities = 0.5 * self.weights.sum(axis=1)
+        self._front = None
+
+    @property
+    def bounds(self):
+        from metaopt import Binary
+
+        return Binary(self.dim)
+
+    def __call__(self, X):
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        return -(X @ self.profits.T)
+
+    def constraints(self, X):
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        return X @ self.weights.T - self.capacities
+
+    def pareto_front(self, points=None):
+        """The exact front (the profits negated, as ``F``), every selection enumerated;
+        ``points`` is ignored (the front is what it is)."""
+        if self.dim > self.ENUMERABLE:
+            raise ValueError(f"the exact front is enumerated for up to {self.ENUMERABLE} "
+                             f"items; this instance has {self.dim}")
+        if self._front is None:
+            self._front = self._enumerate()
+        return self._front.copy()
+
+    def _enumerate(self):
+        found = []
+        chunk = 1 << min(self.dim, 16)
+        powers = 1 << np.arange(self.dim)
+        for start in range(0, 1 << self.dim, chunk):
+            codes = np.arange(start, start + chunk)
+            bits = ((codes[:, None] & powers) != 0).astype(float)
+            fits = np.all(bits @ self.weights.T <= self.capacities, axis=1)
+            found.append(nondominated(self(bits[fits])))
+        return np.unique(nondominated(np.vstack(found)), axis=0)
+
+
 #: Name -> problem, for the command line and the benchmark.
 MULTIOBJECTIVE = {
     "zdt1": ZDT1, "zdt2": ZDT2, "zdt3": ZDT3, "zdt4": ZDT4, "zdt6": ZDT6,
     "dtlz1": DTLZ1, "dtlz2": DTLZ2, "dtlz3": DTLZ3, "dtlz4": DTLZ4, "dtlz5": DTLZ5,
-    "dtlz6": DTLZ6, "dtlz7": DTLZ7, "constr": CONSTR,
+    "dtlz6": DTLZ6, "dtlz7": DTLZ7, "constr": CONSTR, "biknapsack": BiKnapsack,
 }

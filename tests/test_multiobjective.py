@@ -9,7 +9,7 @@ import metaopt
 from metaopt import Binary, Permutation, Real, Space
 from metaopt.checkpoint import load_checkpoint, save_checkpoint
 from metaopt.indicators import hypervolume, igd, igd_plus
-from problems.multiobjective import CONSTR, DTLZ2, ZDT1, ZDT3, das_dennis
+from problems.multiobjective import CONSTR, DTLZ2, ZDT1, ZDT3, BiKnapsack, das_dennis
 
 ZDT = ZDT1(dim=12)
 METHODS = sorted(metaopt.MULTI_OBJECTIVE)
@@ -93,6 +93,38 @@ def test_each_method_finds_the_constrained_front_of_constr(method):
     assert res.success and res.maxcv == 0.0
     assert np.all(P.constraints(res.pareto_x) <= 1e-12)
     assert igd(res.pareto_fun, P.pareto_front()) < IGD_CONSTR[method]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_each_method_nears_the_exact_front_of_the_bi_objective_knapsack(method):
+    """Zitzler & Thiele's knapsack, 20 items (its front enumerated: 17 points), 10,000
+    evaluations: a feasible front holding each selection once, with most of the exact
+    front's hypervolume (MOEA/D's weights see the unscaled profits)."""
+    P = BiKnapsack(items=20, rng=0)
+    exact = P.pareto_front()
+    assert exact.shape == (17, 2)
+    res = metaopt.minimize(P, P.bounds, method=method, objectives=2, vectorized=True,
+                           budget=10_000, rng=0, constraints=P.constraints)
+    assert res.success and np.all(P.constraints(res.pareto_x) <= 0)
+    assert len(np.unique(res.pareto_x, axis=0)) == len(res.pareto_x)
+    np.testing.assert_array_equal(res.pareto_fun, P(res.pareto_x))
+    ref = exact.max(axis=0) + 0.1 * (exact.max(axis=0) - exact.min(axis=0))
+    ratio = hypervolume(res.pareto_fun, ref) / hypervolume(exact, ref)
+    assert (0.85 if method == "moead" else 0.95) < ratio <= 1.0
+
+
+def test_the_bi_objective_knapsack_front_is_every_non_dominated_feasible_selection():
+    P = BiKnapsack(items=8, rng=3)
+    bits = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(float)
+    F = P(bits)[np.all(P.constraints(bits) <= 0, axis=1)]
+    dominated = [np.any(np.all(F <= f, axis=1) & np.any(F < f, axis=1)) for f in F]
+    np.testing.assert_array_equal(P.pareto_front(), np.unique(F[~np.array(dominated)], axis=0))
+    assert np.all((P.profits >= 10) & (P.profits <= 100) & (P.weights >= 10))
+    np.testing.assert_array_equal(P.capacities, P.weights.sum(axis=1) / 2)
+    with pytest.raises(ValueError, match="items"):
+        BiKnapsack(items=1)
+    with pytest.raises(ValueError, match="22 items"):
+        BiKnapsack(items=30).pareto_front()
 
 
 def test_nsga2_on_bits_and_on_permutations():

@@ -108,7 +108,8 @@ class MultiObjectiveOptimizer(Optimizer):
 
     def front(self):
         """The current non-dominated set: its points (unit cube or genome values) and their
-        objectives; only feasible points when any is feasible."""
+        objectives; only feasible points when any is feasible. A point the population holds
+        twice is here twice (the Result's front holds it once)."""
         U, F, cv = self._population()
         if U.shape[0] == 0:
             return U, F
@@ -129,12 +130,15 @@ class MultiObjectiveOptimizer(Optimizer):
         ``pareto_fun`` (k, m), as pymoo's X and F), with the final population, the front's
         hypervolume against ``hv_ref`` and its history."""
         U, F = self.front()
+        pareto_x = self._values(U)
+        if U.shape[0] > 1:  # each point once (bits and permutations repeat), in front order
+            _, first = np.unique(pareto_x, axis=0, return_index=True)
+            pareto_x, F = pareto_x[np.sort(first)], F[np.sort(first)]
         pop_u, pop_f, pop_cv = self._population()
         if self.constrained and pop_cv.size and not (pop_cv <= 0).any():
             success = False
             message = (f"no feasible point found (the least violation: maxcv="
                        f"{pop_cv.min():.3g}); {message}")
-        pareto_x = self._values(U)
         res = Result(x=pareto_x, fun=F.copy(), pareto_x=pareto_x, pareto_fun=F.copy(),
                      nfev=self.nfev, nit=self.nit, success=success, message=message,
                      population=self._values(pop_u), population_fun=pop_f.copy(),
