@@ -26,7 +26,8 @@ import numpy as np
 from metaopt.reference_directions import das_dennis
 
 __all__ = ["ZDT1", "ZDT2", "ZDT3", "ZDT4", "ZDT6", "DTLZ1", "DTLZ2", "DTLZ3", "DTLZ4",
-           "DTLZ5", "DTLZ6", "DTLZ7", "CONSTR", "BiKnapsack", "das_dennis", "nondominated", "MULTIOBJECTIVE"]
+           "DTLZ5", "DTLZ6", "DTLZ7", "CONSTR", "BiKnapsack", "das_dennis", "nondominated",
+           "MULTIOBJECTIVE"]
 
 
 def _divisions_for(m, points):
