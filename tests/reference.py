@@ -369,3 +369,18 @@ def decomposed(f, w, ideal, pbi, theta):
     unit = w / np.linalg.norm(w)
     d1 = abs(np.dot(f - ideal, unit))
     return float(d1 + theta * np.linalg.norm(f - ideal - d1 * unit))
+
+
+def pairwise_order(f, lam):
+    """Pairwise selection of a mirrored generation (Auger, Brockhoff & Hansen 2011), written
+    out pair by pair: each pair's better vector (the first on a tie), with the unpaired one of
+    an odd lam, ranked by value; then the pairs' worse vectors ranked by value."""
+    k = lam - lam // 2
+    winners, losers = [], []
+    for i in range(lam // 2):
+        a, b = (i, k + i) if f[i] <= f[k + i] else (k + i, i)
+        winners.append(a)
+        losers.append(b)
+    winners += list(range(lam // 2, k))
+    by_value = lambda rows: sorted(rows, key=lambda r: (f[r], rows.index(r)))  # noqa: E731
+    return np.array(by_value(winners) + by_value(losers))

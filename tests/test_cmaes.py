@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import metaopt
+from metaopt.algorithms.cmaes import pairwise_order
 from metaopt.algorithms.cmaes_parameters import strategy_parameters
 from metaopt.kernels import cmaes as K
 
@@ -25,9 +26,11 @@ def test_each_generation_equals_the_tutorial_equations(diagonal):
         f = ellipsoid(X)
         Y = opt._Y.copy()
         opt.tell(X, f)
+        ranks = np.empty(len(f))  # the tutorial's ranking, under pairwise selection
+        ranks[R.pairwise_order(f, len(f))] = np.arange(len(f))
         m, sigma, C, ps, pc = R.cma_generation(
-            before[0], before[1], before[2], inv_sqrt, before[3], before[4], before[5], Y, f,
-            *opt.params, diagonal)
+            before[0], before[1], before[2], inv_sqrt, before[3], before[4], before[5], Y,
+            ranks, *opt.params, diagonal)
         np.testing.assert_allclose(opt.mean, m, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(opt.sigma, sigma, rtol=1e-12)
         np.testing.assert_allclose(opt.ps, ps, rtol=1e-10, atol=1e-14)
@@ -45,6 +48,35 @@ def test_mirrored_orthogonal_steps_equal_their_numpy_transcription(lam, n):
     np.testing.assert_allclose(np.linalg.norm(Z[:k], axis=1), np.linalg.norm(G, axis=1))
     block = Z[: min(k, n)] / np.linalg.norm(Z[: min(k, n)], axis=1)[:, None]
     np.testing.assert_allclose(block @ block.T, np.eye(len(block)), atol=1e-12)
+
+
+@pytest.mark.parametrize("lam", [2, 3, 4, 7, 10, 11, 40])
+def test_pairwise_selection_equals_its_transcription_and_never_selects_both_mirrors(lam):
+    rng = np.random.default_rng(lam)
+    for case in range(50):
+        f = rng.integers(0, 4, lam).astype(float) if case % 2 else rng.standard_normal(lam)
+        order = pairwise_order(f, lam)
+        np.testing.assert_array_equal(order, R.pairwise_order(f, lam))
+        assert sorted(order) == list(range(lam))
+        k, mu = lam - lam // 2, lam // 2
+        chosen = set(order[:mu].tolist())
+        assert not any(i in chosen and k + i in chosen for i in range(lam // 2))
+
+
+def test_pairwise_selection_keeps_the_step_size_on_a_random_function():
+    """Auger, Brockhoff & Hansen (2011): ranked together, mirrored pairs shrink sigma where
+    selection carries no information (here log10(sigma/sigma0) fell to -3.8 at n = lambda =
+    10 after 300 generations); with pairwise selection it stays near its start."""
+    drift = []
+    for seed in range(5):
+        opt = metaopt.CMAES([(-1e6, 1e6)] * 10, pop_size=10, rng=seed, restarts=None,
+                            sigma0=1e-4)
+        sigma0, noise = opt.sigma, np.random.default_rng(100 + seed)
+        for _ in range(300):
+            X = opt.ask()
+            opt.tell(X, noise.random(len(X)))
+        drift.append(np.log10(opt.sigma / sigma0))
+    assert -1.0 < np.median(drift) < 1.5
 
 
 def test_gaussian_sampling_draws_independent_steps():
@@ -94,7 +126,8 @@ def test_restarts_are_recorded_with_their_reasons(restarts):
                            budget=6000, rng=0, vectorized=True, restarts=restarts)
     assert len(res.restarts) >= 2
     assert all(r["reason"] in ("tolfun", "tolhistfun", "tolx", "noeffectaxis",
-                               "noeffectcoord", "conditioncov", "stagnation")
+                               "noeffectcoord", "conditioncov", "stagnation", "maxiter",
+                               "tolupsigma", "tolflatfitness")
                for r in res.restarts)
     sizes = [r["pop_size"] for r in res.restarts]
     if restarts == "ipop":
@@ -166,8 +199,74 @@ def test_stopping_tolerances_are_named_options():
         return np.round(np.sum(X ** 2, axis=1), 1)
 
     loose = metaopt.minimize(flat, [(-3, 3)] * 3, method="cmaes", budget=3000, rng=0,
-                             vectorized=True, tolfun=1.0, tolfunhist=1.0, restarts=None)
+                             vectorized=True, tolfun=1.0, tolfunhist=1.0, restarts=None,
+                             tolflatfitness=10**6)
     assert "tolfun" in loose.message or "tolhistfun" in loose.message
     assert loose.nfev < 3000
     with pytest.raises(ValueError, match="tolconditioncov"):
         metaopt.CMAES([(-1, 1)] * 2, tolconditioncov=0.5)
+
+
+def _plateau_then_flat(opt, improving, plateau):
+    """Drive ``opt`` with values that improve for ``improving`` generations, then stay at one
+    best value while the median stays put; return the generation Stagnation fired (or None)."""
+    for g in range(improving + plateau):
+        X = opt.ask()
+        level = max(improving - g, 0)
+        f = level + np.linspace(0.0, 1.0, len(X))  # never flat: best < the 0.75 quantile
+        opt.tell(X, f)
+        if opt.restart_reason:
+            return g + 1, opt.restart_reason[0]
+    return None, None
+
+
+def test_stagnation_looks_at_the_last_fifth_of_the_run():
+    """Hansen (2009): the histories of the last 20% of the run (at least 120 + 30 n / lambda
+    generations): after G improving generations it fires once the plateau fills the recent
+    and the early 30% of that window, after about G/4 plateau generations (not 0.3 G)."""
+    n, lam = 10, 10
+    shortest = 120 + 30 * n / lam
+    opt = metaopt.CMAES([(-1e9, 1e9)] * n, pop_size=lam, rng=0, tolfun=0, tolfunhist=0,
+                        tolx=0, sigma0=1e-3)
+    fired, reason = _plateau_then_flat(opt, 2000, 2000)
+    assert reason == "stagnation"
+    window = 0.2 * fired
+    # the plateau must cover the window's first 30% (the medians then equal): fired - 2000
+    # >= window, give or take the median's half-span
+    assert 0.8 * window <= fired - 2000 <= window + 1 and window > shortest
+
+
+def test_flat_fitness_and_tolupsigma_stop_a_run():
+    opt = metaopt.CMAES([(-1, 1)] * 4, rng=0, restarts=None, tolflatfitness=2)
+    for g in range(1, 10):
+        X = opt.ask()
+        opt.tell(X, np.ones(len(X)))
+        if opt.converged:
+            break
+    assert g == 3 and "tolflatfitness" in opt.converged  # more than 2 flat generations
+    opt = metaopt.CMAES([(-1, 1)] * 4, rng=0, restarts=None, tolupsigma=10.0)
+    X = opt.ask()
+    opt.tell(X, np.arange(len(X), dtype=float))
+    f = np.arange(opt.lam, dtype=float)
+    assert opt._stop_reason(f) is None
+    opt.sigma, opt.D = 9.0 * opt.sigma_start, np.full(4, 0.5)  # sigma up while C shrinks
+    assert opt._stop_reason(f) == "tolupsigma"
+    opt.D = np.full(4, 0.95)
+    assert opt._stop_reason(f) is None
+
+
+def test_bipop_counts_the_first_run_as_small_and_caps_small_runs_at_half_the_large():
+    """pycma's fmin with bipop: the first run's evaluations go to the small budget, so the
+    second run is large (twice the population); a small run spends at most half what the
+    large runs have spent."""
+    res = metaopt.minimize(lambda X: np.sum(X ** 2, axis=1) + 0.0 * X[:, 0], [(-5, 5)] * 4,
+                           method="cmaes", budget=20_000, rng=0, vectorized=True,
+                           restarts="bipop", tolfun=1e-3, tolfunhist=1e-3)
+    sizes = [r["pop_size"] for r in res.restarts]
+    lam0 = 4 + int(3 * np.log(4))
+    assert sizes[0] == lam0 and sizes[1] == 2 * lam0
+    opt = metaopt.CMAES([(-5, 5)] * 4, rng=1)
+    opt.evals_small, opt.evals_large, opt.large_restarts = 10, 400, 1
+    opt.nfev = opt.run_start = 410
+    opt._restart("tolfun")  # small < large: a small run, capped at 200 evaluations
+    assert opt.regime_small and 0 < opt.run_budget <= 200
