@@ -30,7 +30,7 @@ def instance(name, dim, seed):
 
 def run_metaopt(f, budget, seed):
     res = metaopt.minimize(f, f.bounds, method="cmaes", budget=budget, rng=seed,
-                           vectorized=True, restarts="bipop", sigma0=0.2)
+                           vectorized=True, restarts="bipop")  # sigma0: 0.2 of each range
     return res.fun - f.f_opt
 
 

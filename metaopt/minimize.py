@@ -18,7 +18,7 @@ from .engine import run_with
 from .result import Result
 from .run_options import RUN_OPTIONS, RunOptions, with_run_options
 from .scipy_style import Negated, WithArgs, adapt_callback, flip_result
-from .space import as_space
+from .space import as_space, frame_space, needs_frame
 
 __all__ = ["minimize"]
 
@@ -40,7 +40,11 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         ``X`` of shape (n, dim); a Numba ``@njit`` scalar function is detected and looped over
         the population in compiled code. Over a named :class:`Space`, a scalar ``fun`` receives
         a dict ``{name: value}``. NaN or infinite values count as +inf.
-    bounds : sequence of (low, high), Space, or a single variable
+    bounds : sequence of (low, high), Space, a single variable, or None
+        None (or pairs with infinite entries) searches without bounds around ``x0`` with the
+        initial step ``sigma0`` (both required, in the variables' units), as pycma does:
+        CMA-ES only ("auto" runs it; any other method is refused, since each draws its first
+        population from the box). A pair bounded on one side only is refused.
     method : str, default "auto"
         "auto" picks the method and its main settings from the space, the dimension and the
         budget (the README's table; :func:`metaopt.auto.choose_method`), and says what it
@@ -125,7 +129,12 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         name: options.pop(name) for name in RUN_OPTIONS if name in options})
     resume, checkpoint = run_options.resume, run_options.checkpoint
     target = run_options.target
-    space = as_space(bounds)
+    unbounded = needs_frame(bounds)
+    if unbounded:  # no box, or some infinite bounds: a search around x0 (CMA-ES)
+        method = _method_without_bounds(method)
+        space = frame_space(bounds, x0, options.get("sigma0"))
+    else:
+        space = as_space(bounds)
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
     objectives = check_int("objectives", objectives, minimum=1)
@@ -209,6 +218,21 @@ with_run_options(minimize, leading=("budget", "vectorized", "callback"),
                  after=("args", "x0", "maximize", "max_trials", "objectives"))
 minimize.__doc__ = minimize.__doc__.replace("{methods}", "\n".join(
     "        - " + line for line in method_table().splitlines()))
+
+
+def _method_without_bounds(method):
+    """The method of a search without bounds: CMA-ES ("auto" picks it); any other is refused,
+    naming what to do instead."""
+    if isinstance(method, str) and method == "auto":
+        return "cmaes"
+    cls = get_algorithm(method)
+    if not getattr(cls, "searches_without_bounds", False):
+        able = sorted(name for name, c in METHODS.items()
+                      if getattr(c, "searches_without_bounds", False))
+        raise ValueError(f"method={method!r} searches a box: give finite bounds, or search "
+                         f"without bounds with method in {able} (x0= and sigma0= then "
+                         f"say where to start and how far to step)")
+    return method
 
 
 def _resumed_method(resume, checkpoint):

@@ -165,6 +165,9 @@ class Space:
         self.names = names
         self.variables = values
         self.dim = sum(v.size for v in values)
+        #: Per column: whether the box bounds it; False for the columns of a search without
+        #: bounds (:func:`frame_space`), whose Real variables are only a frame of reference.
+        self.bounded = np.ones(self.dim, bool)
         self._compile()
 
     @classmethod
@@ -216,10 +219,37 @@ class Space:
         # Rounding is monotonic, so U <= 1 decodes to at most low + width: clip only if that
         # can exceed high.
         self._may_overshoot = bool(np.any(self.low + self.width > self.high))
+        self._ceiling = self.high.copy()  # set_unbounded lifts it on unbounded columns
         self._log_low = np.array([self._variable_at(j).low for j in self._log])
         self._log_high = np.array([self._variable_at(j).high for j in self._log])
         #: Objectives over Binary and Permutation variables only receive integer arrays.
         self.integer_valued = all(v.kind in ("binary", "permutation") for v in self.variables)
+
+    def set_unbounded(self, columns):
+        """Search ``columns`` (linear Real variables) without bounds: their low and high then
+        only fix the unit coordinates (``u = (x - low) / (high - low)``, any real number),
+        decoding never clips them and :meth:`contains` takes any finite value."""
+        columns = np.asarray(columns, dtype=np.int64)
+        for j in columns:
+            var = self._variable_at(int(j))
+            if var.kind != "real" or var.log:
+                raise ValueError(f"only linear Real variables can be unbounded, column {j} is "
+                                 f"{var!r}")
+        self.bounded[columns] = False
+        self._ceiling[columns] = np.inf
+        return self
+
+    @property
+    def is_bounded(self):
+        """Whether every column has its box (False in a search without bounds)."""
+        return bool(self.bounded.all())
+
+    def clip_unit(self, U):
+        """``U`` clipped to the unit cube on the bounded columns (in place; returned)."""
+        if self.is_bounded:
+            return np.clip(U, 0.0, 1.0, out=U)
+        U[:, self.bounded] = np.clip(U[:, self.bounded], 0.0, 1.0)
+        return U
 
     def _variable_at(self, column):
         for var, cols in zip(self.variables, self.slices):
@@ -244,7 +274,7 @@ class Space:
         X = U * self.width
         X += self.low
         if self._may_overshoot:  # low + 1 * (high - low) can round above high
-            np.minimum(X, self.high, out=X)
+            np.minimum(X, self._ceiling, out=X)
         if self.all_linear_real:
             return X
         if self._log.size:
@@ -280,7 +310,7 @@ class Space:
         """Whether each row of value array ``X`` lies in the space (discrete values whole)."""
         X = np.asarray(X, dtype=float)
         U = (X if not self._log.size else self._apply_log(X)) - self.low
-        box = self._box_columns
+        box = self._box_columns[self.bounded[self._box_columns]]
         inside = np.all((U[:, box] >= 0) & (U[:, box] <= self.width[box]), axis=1)
         if self._discrete.size:
             d = X[:, self._discrete]
@@ -314,6 +344,62 @@ class Space:
     def to_dicts(self, X):
         """:meth:`to_dict` for every row of ``X``."""
         return [self.to_dict(x) for x in X]
+
+
+def frame_space(bounds, x0, sigma0):
+    """The space of a search without bounds, or with some infinite ones: ``bounds`` None
+    (every variable unbounded; its dimension that of ``x0``) or ``(low, high)`` pairs some of
+    which are infinite. An unbounded column gets the frame ``x0 -+ 2.5 sigma0`` (so sigma0 is
+    a fifth of its unit coordinate, as the default step of a bounded one) and no bounds
+    (:meth:`Space.set_unbounded`); a pair with one infinite side is refused. Needs
+    ``x0`` (a finite point) and ``sigma0`` (a positive number) for the unbounded columns."""
+    if x0 is None:
+        raise ValueError("a search without bounds needs x0, the point to start from (and "
+                         "sigma0, the initial step in the variables' units)")
+    try:
+        center = np.array(x0, dtype=float, ndmin=1)
+    except (TypeError, ValueError):
+        raise TypeError(f"x0 must be a point (a sequence of numbers), got x0={x0!r}") from None
+    if center.ndim != 1 or not np.isfinite(center).all():
+        raise ValueError(f"x0 must be a finite 1-d point, got x0={x0!r}")
+    if sigma0 is None or isinstance(sigma0, bool) or not isinstance(sigma0, numbers.Real) \
+            or not math.isfinite(sigma0) or sigma0 <= 0:
+        raise ValueError(f"a search without bounds needs sigma0 > 0, the initial step size in "
+                         f"the variables' units (pycma's sigma0), got sigma0={sigma0!r}")
+    if bounds is None:
+        pairs = np.column_stack([np.full(center.size, -np.inf), np.full(center.size, np.inf)])
+    else:
+        pairs = np.array(bounds, dtype=float)
+        if pairs.ndim != 2 or pairs.shape != (center.size, 2):
+            raise ValueError(f"bounds must be {center.size} (low, high) pairs (one per "
+                             f"coordinate of x0), got shape {pairs.shape}")
+        if np.any(np.isnan(pairs)) or np.any(pairs[:, 0] >= pairs[:, 1]):
+            raise ValueError(f"bounds need low < high (infinite allowed), got {pairs.tolist()}")
+    open_ = np.isinf(pairs).all(axis=1)
+    one_sided = np.isinf(pairs).any(axis=1) & ~open_
+    if one_sided.any():
+        j = int(np.flatnonzero(one_sided)[0])
+        raise ValueError(f"bounds[{j}] = {tuple(pairs[j])} is bounded on one side only; give "
+                         f"both bounds finite (a box) or both infinite (no bounds)")
+    half = 2.5 * float(sigma0)
+    low = np.where(open_, center - half, pairs[:, 0])
+    high = np.where(open_, center + half, pairs[:, 1])
+    space = Space([Real(float(lo), float(hi)) for lo, hi in zip(low, high)])
+    return space.set_unbounded(np.flatnonzero(open_))
+
+
+def needs_frame(bounds):
+    """Whether ``bounds`` asks for a search without (some) bounds: None, or (low, high) pairs
+    with an infinite entry."""
+    if bounds is None:
+        return True
+    if isinstance(bounds, (Space, dict, *_VARIABLE_TYPES)) or hasattr(bounds, "lb"):
+        return False
+    try:
+        arr = np.array(bounds, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return arr.ndim == 2 and arr.shape[-1] == 2 and bool(np.isinf(arr).any())
 
 
 def _lower_upper(bounds):

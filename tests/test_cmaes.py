@@ -21,7 +21,7 @@ def test_each_generation_equals_the_tutorial_equations(diagonal):
     opt = metaopt.CMAES([(-1.0, 1.0)] * 6, rng=0, restarts=None, diagonal=diagonal)
     for _ in range(12):
         inv_sqrt = np.diag(1 / opt.D) if diagonal else (opt.B / opt.D) @ opt.B.T
-        before = (opt.mean.copy(), opt.sigma, opt.C.copy(), opt.ps.copy(), opt.pc.copy(), opt.g)
+        before = (opt.mean_unit.copy(), opt.sigma_unit, opt.C.copy(), opt.ps.copy(), opt.pc.copy(), opt.g)
         X = opt.ask()
         f = ellipsoid(X)
         Y = opt._Y.copy()
@@ -31,8 +31,8 @@ def test_each_generation_equals_the_tutorial_equations(diagonal):
         m, sigma, C, ps, pc = R.cma_generation(
             before[0], before[1], before[2], inv_sqrt, before[3], before[4], before[5], Y,
             ranks, *opt.params, diagonal)
-        np.testing.assert_allclose(opt.mean, m, rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(opt.sigma, sigma, rtol=1e-12)
+        np.testing.assert_allclose(opt.mean_unit, m, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(opt.sigma_unit, sigma, rtol=1e-12)
         np.testing.assert_allclose(opt.ps, ps, rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(opt.pc, pc, rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(opt.C, C, rtol=1e-10, atol=1e-14)
@@ -70,12 +70,12 @@ def test_pairwise_selection_keeps_the_step_size_on_a_random_function():
     drift = []
     for seed in range(5):
         opt = metaopt.CMAES([(-1e6, 1e6)] * 10, pop_size=10, rng=seed, restarts=None,
-                            sigma0=1e-4)
-        sigma0, noise = opt.sigma, np.random.default_rng(100 + seed)
+                            sigma0=200.0)
+        sigma0, noise = opt.sigma_unit, np.random.default_rng(100 + seed)
         for _ in range(300):
             X = opt.ask()
             opt.tell(X, noise.random(len(X)))
-        drift.append(np.log10(opt.sigma / sigma0))
+        drift.append(np.log10(opt.sigma_unit / sigma0))
     assert -1.0 < np.median(drift) < 1.5
 
 
@@ -114,9 +114,9 @@ def test_samples_are_the_mean_plus_sigma_times_the_rotated_scaled_steps():
         opt.tell(X, ellipsoid(X))
     G = np.random.default_rng(7).standard_normal((3, 5))
     Z = R.mirrored_orthogonal(G, 6)
-    Y, X, U = K.cma_sample(G, 6, True, opt.B, opt.D, opt.mean, opt.sigma)
+    Y, X, U = K.cma_sample(G, 6, True, opt.B, opt.D, opt.mean_unit, opt.sigma_unit)
     np.testing.assert_allclose(Y, (Z * opt.D) @ opt.B.T, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(X, opt.mean + opt.sigma * Y, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(X, opt.mean_unit + opt.sigma_unit * Y, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(U, K.reflect_into_box(X))
 
 
@@ -137,14 +137,14 @@ def test_restarts_are_recorded_with_their_reasons(restarts):
 @pytest.mark.parametrize("restart_from", ["x0", "random"])
 def test_restarts_begin_at_x0_or_at_a_random_point(restart_from):
     opt = metaopt.CMAES([(-5.0, 5.0)] * 3, x0=[1.0, -2.0, 0.5], rng=0, restart_from=restart_from)
-    start = opt.mean.copy()
+    start = opt.mean_unit.copy()
     np.testing.assert_allclose(opt.space.decode(start[None, :])[0], [1.0, -2.0, 0.5])
     for _ in range(5):
         X = opt.ask()
         opt.tell(X, np.sum(X ** 2, axis=1))
     opt._restart("tolfun")
     assert opt.restart_reason == ["tolfun"] and opt.lam < 2 * opt.default_lam + 1
-    assert np.array_equal(opt.mean, start) == (restart_from == "x0")
+    assert np.array_equal(opt.mean_unit, start) == (restart_from == "x0")
 
 
 def test_without_restarts_a_converged_run_ends_and_says_why():
@@ -227,7 +227,7 @@ def test_stagnation_looks_at_the_last_fifth_of_the_run():
     n, lam = 10, 10
     shortest = 120 + 30 * n / lam
     opt = metaopt.CMAES([(-1e9, 1e9)] * n, pop_size=lam, rng=0, tolfun=0, tolfunhist=0,
-                        tolx=0, sigma0=1e-3)
+                        tolx=0, sigma0=1e6)
     fired, reason = _plateau_then_flat(opt, 2000, 2000)
     assert reason == "stagnation"
     window = 0.2 * fired
@@ -249,7 +249,7 @@ def test_flat_fitness_and_tolupsigma_stop_a_run():
     opt.tell(X, np.arange(len(X), dtype=float))
     f = np.arange(opt.lam, dtype=float)
     assert opt._stop_reason(f) is None
-    opt.sigma, opt.D = 9.0 * opt.sigma_start, np.full(4, 0.5)  # sigma up while C shrinks
+    opt.sigma_unit, opt.D = 9.0 * opt.sigma_start, np.full(4, 0.5)  # sigma up while C shrinks
     assert opt._stop_reason(f) == "tolupsigma"
     opt.D = np.full(4, 0.95)
     assert opt._stop_reason(f) is None
@@ -270,3 +270,69 @@ def test_bipop_counts_the_first_run_as_small_and_caps_small_runs_at_half_the_lar
     opt.nfev = opt.run_start = 410
     opt._restart("tolfun")  # small < large: a small run, capped at 200 evaluations
     assert opt.regime_small and 0 < opt.run_budget <= 200
+
+
+def rosenbrock(X):
+    X = np.atleast_2d(X)
+    return np.sum(100 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2, axis=1)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_unbounded_rosenbrock_is_solved_within_pycmas_evaluations(seed):
+    """No box: x0 = 0, sigma0 = 0.5 in the variables' units, d = 10. pycma 4.4
+    (CMAEvolutionStrategy(zeros(10), 0.5), ftarget 1e-8, seeds 1-3) needed 4,610-4,850
+    evaluations; 1.2 times their median is 5,640."""
+    res = metaopt.minimize(rosenbrock, None, method="cmaes", x0=np.zeros(10), sigma0=0.5,
+                           budget=5640, rng=seed, vectorized=True, target=1e-8)
+    assert res.success and res.fun <= 1e-8 and res.nfev <= 5640
+    np.testing.assert_allclose(res.x, np.ones(10), atol=1e-3)
+
+
+def test_without_bounds_the_search_travels_far_from_x0():
+    far = np.array([1e4, -3e4, 2e4])
+    res = metaopt.minimize(lambda X: np.sum((X - far) ** 2, axis=1), [(-np.inf, np.inf)] * 3,
+                           x0=np.zeros(3), sigma0=1.0, budget=6000, rng=0, vectorized=True)
+    assert res.method.startswith("cmaes") and res.fun < 1e-8
+    np.testing.assert_allclose(res.x, far, rtol=1e-9)
+
+
+def test_infinite_and_finite_bounds_mix_and_a_box_still_holds_its_columns():
+    res = metaopt.minimize(lambda X: np.sum((X - [50.0, 3.0]) ** 2, axis=1),
+                           [(-np.inf, np.inf), (-1.0, 1.0)], method="cmaes", x0=[0.0, 0.0],
+                           sigma0=0.3, budget=3000, rng=0, vectorized=True)
+    assert res.x[0] == pytest.approx(50.0, abs=1e-6) and res.x[1] == pytest.approx(1.0)
+    assert np.all(np.abs(res.trials.x[:, 1]) <= 1.0)
+
+
+def test_a_search_without_bounds_says_what_it_needs():
+    sphere = lambda X: np.sum(X ** 2, axis=1)  # noqa: E731
+    with pytest.raises(ValueError, match="x0"):
+        metaopt.minimize(sphere, None, method="cmaes", sigma0=1.0, vectorized=True)
+    with pytest.raises(ValueError, match="sigma0"):
+        metaopt.minimize(sphere, None, method="cmaes", x0=[0.0, 0.0], vectorized=True)
+    with pytest.raises(ValueError, match=r"method='de' searches a box.*cmaes"):
+        metaopt.minimize(sphere, None, method="de", x0=[0.0, 0.0], sigma0=1.0)
+    with pytest.raises(ValueError, match="one side only"):
+        metaopt.minimize(sphere, [(0.0, np.inf)] * 2, x0=[1.0, 1.0], sigma0=1.0)
+    with pytest.raises(ValueError, match="restart_from"):
+        metaopt.CMAES(None, x0=[0.0], sigma0=1.0, restart_from="random")
+
+
+def test_mean_sigma_and_stds_are_in_the_variables_units_and_stop_says_why():
+    """pycma's habits: sigma0 in the variables' units (here 2 on [-5, 5]: 0.2 of the range;
+    on [0, 100] a tenth as much of it), the search isotropic in those units, mean and sigma
+    reported in them, and stop() giving the criteria met."""
+    opt = metaopt.CMAES([(-5, 5), (0, 100)], x0=[1.0, 40.0], sigma0=2.0, rng=0, restarts=None,
+                        budget=4000)
+    np.testing.assert_allclose(opt.mean, [1.0, 40.0])
+    assert opt.sigma == pytest.approx(2.0)
+    np.testing.assert_allclose(opt.stds, [2.0, 2.0])
+    assert opt.stop() == {}
+    while not opt.stop():
+        X = opt.ask()
+        opt.tell(X, (X[:, 0] - 2) ** 2 + (X[:, 1] - 50) ** 2)
+    met = opt.stop()
+    assert met and (opt.converged or "maxfevals" in met)
+    np.testing.assert_allclose(opt.mean, [2.0, 50.0], atol=1e-5)
+    default = metaopt.CMAES([(-5, 5), (0, 100)], rng=0)
+    np.testing.assert_allclose(default.stds, [2.0, 20.0])  # a fifth of each range

@@ -285,8 +285,8 @@ class Optimizer(Stateful):
             raise ValueError(f"tell: rows {changed[~inside].tolist()[:10]} of X differ from "
                              f"the asked points and lie outside the space")
         U = U.copy()
-        U[changed] = X[changed] if self.native else np.clip(self.space.encode(X[changed]),
-                                                            0.0, 1.0)
+        U[changed] = X[changed] if self.native else self.space.clip_unit(
+            self.space.encode(X[changed]))
         return U
 
     # -- steady-state (asynchronous) contract -------------------------------------------------
@@ -334,6 +334,10 @@ class Optimizer(Stateful):
         the genome's own values), or None."""
         if self.genome is not None:
             return self.genome.check_points(U)
+        if not self.space.is_bounded:  # unbounded columns take any finite coordinate
+            if not np.isfinite(U).all():
+                return "points with coordinates that are not finite"
+            return unit_cube_problem(U[:, self.space.bounded])
         return unit_cube_problem(U)
 
     def progress(self):

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._checks import check_bool, check_choice, check_int, check_point, check_real
 from ..kernels import cmaes as K
+from ..space import frame_space, needs_frame
 from ..state import Array, Bool, Float, Int, ListOf, Str
 from .base import Optimizer
 from .cmaes_parameters import default_popsize, strategy_parameters
@@ -18,7 +19,10 @@ __all__ = ["CMAES", "DIAGONAL_ABOVE"]
 #: rotated ellipsoid and ties on Rosenbrock and Rastrigin, at 5-50x the time).
 DIAGONAL_ABOVE = 200
 RESTARTS = (None, "ipop", "bipop")
-#: The smallest sigma0 (a fraction of each range): 0.2 sigma0 must move a mean of order 1,
+#: The default initial step: this fraction of each variable's range (pycma's sigma0 of 2 in
+#: [-5, 5]).
+DEFAULT_SIGMA0 = 0.2
+#: The smallest initial step (a fraction of a range): 0.2 sigma0 must move a mean of order 1,
 #: whose doubles are 1.1e-16 apart.
 SIGMA0_MIN = 1e-14
 SAMPLINGS = ("orthogonal", "gaussian")
@@ -126,10 +130,15 @@ class CMAES(Optimizer):
     rng, budget : as for every algorithm
     """
 
-    def __init__(self, bounds, *, pop_size=None, x0=None, sigma0=0.2, restarts="bipop",
+    #: ``bounds=None`` (or infinite bounds) with ``x0`` and ``sigma0``: a search around x0.
+    searches_without_bounds = True
+
+    def __init__(self, bounds, *, pop_size=None, x0=None, sigma0=None, restarts="bipop",
                  diagonal="auto", active=True, sampling="orthogonal", restart_from="x0",
                  tolfun=1e-12, tolfunhist=1e-12, tolx=1e-12, tolconditioncov=1e14,
                  tolupsigma=1e20, tolflatfitness=1, rng=None, budget=None):
+        if needs_frame(bounds):  # no box, or some infinite bounds: search around x0
+            bounds = frame_space(bounds, x0, sigma0)
         super().__init__(bounds, rng=rng, budget=budget)
         n = self.dim
         self.default_lam = check_int("pop_size", default_popsize(n) if pop_size is None
@@ -140,11 +149,26 @@ class CMAES(Optimizer):
         self.tolconditioncov = check_real("tolconditioncov", tolconditioncov, 1.0, low_open=True)
         self.tolupsigma = check_real("tolupsigma", tolupsigma, 1.0, low_open=True)
         self.tolflatfitness = check_int("tolflatfitness", tolflatfitness, minimum=0)
-        self.sigma0 = check_real("sigma0", sigma0, 0.0, low_open=True)
-        if self.sigma0 < SIGMA0_MIN:  # steps below the doubles' resolution leave the mean
-            raise ValueError(f"sigma0={sigma0!r} is a fraction of each variable's range below "
-                             f"{SIGMA0_MIN:g}: no step would move the mean (every run would "
-                             f"stop at once on NoEffectCoord); give a larger sigma0")
+        if sigma0 is None and not self.space.is_bounded:
+            raise ValueError("a search without bounds needs sigma0, the initial step size in "
+                             "the variables' units")
+        #: The initial step size as given, in the variables' units (None: the default).
+        self.sigma0 = None if sigma0 is None else check_real("sigma0", sigma0, 0.0,
+                                                             low_open=True)
+        # each coordinate's initial standard deviation on the unit cube: sigma0 over its
+        # range (the default: DEFAULT_SIGMA0 of every range); sigma is the largest of them,
+        # the initial C = diag(D0^2) carries the others, so the search starts isotropic in
+        # the variables' units as pycma's does
+        stds = np.full(n, DEFAULT_SIGMA0) if sigma0 is None else self.sigma0 / self.space.width
+        if stds.min() < SIGMA0_MIN:  # steps below the doubles' resolution leave the mean
+            raise ValueError(f"sigma0={sigma0!r} is {stds.min():.3g} of a variable's range, "
+                             f"below {SIGMA0_MIN:g}: no step would move the mean (every run "
+                             f"would stop at once on NoEffectCoord); give a larger sigma0")
+        self.sigma0_unit = float(stds.max())
+        self.D0 = stds / self.sigma0_unit
+        #: user units per unit of sigma_unit: sigma = sigma_unit * scale
+        self._scale = float(self.space.width.max()) if sigma0 is None \
+            else self.sigma0 / self.sigma0_unit
         self.restarts = check_choice("restarts", restarts, RESTARTS) if restarts is not None \
             else None
         if not (isinstance(diagonal, bool) or (isinstance(diagonal, str) and diagonal == "auto")):
@@ -153,8 +177,11 @@ class CMAES(Optimizer):
         self.active = check_bool("active", active)
         self.sampling = check_choice("sampling", sampling, SAMPLINGS)
         self.restart_from = check_choice("restart_from", restart_from, ("x0", "random"))
-        mean = np.full(n, 0.5) if x0 is None else \
-            np.clip(self.space.encode(check_point("x0", x0, self.space)[None, :])[0], 0.0, 1.0)
+        if not self.space.is_bounded and restart_from == "random":
+            raise ValueError("restart_from='random' draws a point of the box; a search "
+                             "without bounds restarts from x0")
+        mean = np.full(n, 0.5) if x0 is None else self.space.clip_unit(
+            self.space.encode(check_point("x0", x0, self.space)[None, :]))[0]
         self.large_restarts = 0
         self.evals_large = 0
         self.evals_small = 0
@@ -165,7 +192,7 @@ class CMAES(Optimizer):
         self._X = self._Y = self._U = None  # the last samples (unconstrained) and their steps
         self._last_f = np.empty(0)
         self.x0_mean = mean
-        self._start_run(mean, self.sigma0, self.default_lam)
+        self._start_run(mean, self.sigma0_unit, self.default_lam)
 
     # -- one run -------------------------------------------------------------------------------
     STATE = {
@@ -179,7 +206,7 @@ class CMAES(Optimizer):
         "_U": Array(float, "m", "dim", optional=True, points=True),
         "_last_f": Array(float, None),
         # the current run (restarts begin a new one)
-        "lam": Int(2, 2**20), "mean": Array(float, "dim"), "sigma": Float(0.0),
+        "lam": Int(2, 2**20), "mean_unit": Array(float, "dim"), "sigma_unit": Float(0.0),
         "sigma_start": Float(0.0), "C": Array(float, ...), "B": Array(float, None, None),
         "D": Array(float, "dim", low=0.0), "pc": Array(float, "dim"), "ps": Array(float, "dim"),
         "g": Int(0), "eigen_g": Int(0), "best_history": ListOf(Float()),
@@ -199,7 +226,7 @@ class CMAES(Optimizer):
 
     def _state_problem(self):
         n = self.dim
-        if not (np.isfinite(self.mean).all() and math.isfinite(self.sigma) and self.sigma > 0
+        if not (np.isfinite(self.mean_unit).all() and math.isfinite(self.sigma_unit) and self.sigma_unit > 0
                 and math.isfinite(self.sigma_start) and self.sigma_start > 0):
             return "mean, sigma and sigma_start must be finite (sigma > 0)"
         if self.C.shape != ((n,) if self.diagonal else (n, n)):
@@ -227,12 +254,12 @@ class CMAES(Optimizer):
     def _start_run(self, mean, sigma, lam):
         n = self.dim
         self._set_parameters(lam)
-        self.mean = mean.copy()
-        self.sigma = float(sigma)
+        self.mean_unit = mean.copy()
+        self.sigma_unit = float(sigma)
         self.sigma_start = float(sigma)
-        self.C = np.ones(n) if self.diagonal else np.eye(n)
+        self.C = self.D0 ** 2 if self.diagonal else np.diag(self.D0 ** 2)
         self.B = np.eye(0 if self.diagonal else n)
-        self.D = np.ones(n)
+        self.D = self.D0.copy()
         self.pc = np.zeros(n)
         self.ps = np.zeros(n)
         self.g = 0
@@ -250,8 +277,11 @@ class CMAES(Optimizer):
         orthogonal = self.sampling == "orthogonal"
         G = self.rng.standard_normal((self.lam - self.lam // 2 if orthogonal else self.lam,
                                       self.dim))
-        self._Y, self._X, U = K.cma_sample(G, self.lam, orthogonal, self.B, self.D, self.mean,
-                                           self.sigma)
+        self._Y, self._X, U = K.cma_sample(G, self.lam, orthogonal, self.B, self.D,
+                                           self.mean_unit, self.sigma_unit)
+        if not self.space.is_bounded:  # no box to reflect into on the unbounded columns
+            free = ~self.space.bounded
+            U[:, free] = self._X[:, free]
         self._U = U.copy()  # what was asked: a told point that differs is the caller's repair
         return U
 
@@ -264,7 +294,7 @@ class CMAES(Optimizer):
         if differs.any():  # the caller's repair: the point evaluated is the sample
             changed = differs.any(axis=1)
             Y = Y.copy()
-            Y[changed] = (U[changed] - self.mean) / self.sigma
+            Y[changed] = (U[changed] - self.mean_unit) / self.sigma_unit
         order = pairwise_order(f, self.lam) if self.sampling == "orthogonal" \
             else np.argsort(f, kind="stable")
         try:
@@ -281,8 +311,8 @@ class CMAES(Optimizer):
         if not self.diagonal:
             decompose = self.g + 1 - self.eigen_g >= self.lazy_gap
             # a plain tuple: Numba's cache would pickle a reference to a NamedTuple class
-            self.sigma = K.cma_update(Ys, tuple(self.params), self.mean, self.ps, self.pc,
-                                      self.C, self.B, self.D, self.sigma, self.g, decompose)
+            self.sigma_unit = K.cma_update(Ys, tuple(self.params), self.mean_unit, self.ps, self.pc,
+                                      self.C, self.B, self.D, self.sigma_unit, self.g, decompose)
             self.g += 1
             if decompose:
                 self.eigen_g = self.g
@@ -290,7 +320,7 @@ class CMAES(Optimizer):
         n, p = self.dim, self.params
         w = p.weights
         y_w = w[: p.mu] @ Ys[: p.mu]
-        self.mean = self.mean + self.sigma * y_w
+        self.mean_unit = self.mean_unit + self.sigma_unit * y_w
         self.ps = (1 - p.cs) * self.ps + math.sqrt(p.cs * (2 - p.cs) * p.mueff) * y_w / self.D
         self.g += 1
         hsig = np.linalg.norm(self.ps) / math.sqrt(1 - (1 - p.cs) ** (2 * self.g)) \
@@ -301,7 +331,7 @@ class CMAES(Optimizer):
         # sep-CMA has no negative weights (strategy_parameters sets them to 0)
         self.C = decay * self.C + p.c1 * self.pc ** 2 + p.cmu * (w @ Ys ** 2)
         self.D = np.sqrt(np.maximum(self.C, 1e-300))
-        self.sigma *= math.exp(p.cs / p.damps * (np.linalg.norm(self.ps) / p.chi_n - 1))
+        self.sigma_unit *= math.exp(p.cs / p.damps * (np.linalg.norm(self.ps) / p.chi_n - 1))
 
     # -- stopping tests and restarts ---------------------------------------------------------
     def _record(self, f_sorted):
@@ -317,7 +347,7 @@ class CMAES(Optimizer):
             return "maxiter"
         if self.flat_generations > self.tolflatfitness:
             return "tolflatfitness"
-        if self.sigma / self.sigma_start > self.tolupsigma * float(self.D.max()):
+        if self.sigma_unit / self.sigma_start > self.tolupsigma * float(self.D.max()):
             return "tolupsigma"
         window = 10 + math.ceil(30 * self.dim / self.lam)
         if len(self.best_history) >= window:
@@ -326,14 +356,14 @@ class CMAES(Optimizer):
             if math.isfinite(high) and math.isfinite(f_high) and high - low < self.tolfunhist:
                 return "tolfun" if f_high - f_low < self.tolfun else "tolhistfun"
         variances = self.C if self.diagonal else np.diagonal(self.C)
-        code = K.cma_stop_code(self.mean, self.sigma, self.sigma0, self.pc, variances,
+        code = K.cma_stop_code(self.mean_unit, self.sigma_unit, self.sigma0_unit, self.pc, variances,
                                self.B, self.D, self.g, self.tolx, self.tolconditioncov)
         return STOP_REASONS[code] if code else self._stagnation()
 
     def _finite(self):
         """Whether the distribution is still made of finite numbers: a step size or a
         covariance that overflowed ends the run (and starts the next restart)."""
-        return bool(math.isfinite(self.sigma) and self.sigma > 0 and np.isfinite(self.mean).all()
+        return bool(math.isfinite(self.sigma_unit) and self.sigma_unit > 0 and np.isfinite(self.mean_unit).all()
                     and np.isfinite(self.C).all() and np.isfinite(self.D).all())
 
     def _stagnation(self):
@@ -368,13 +398,59 @@ class CMAES(Optimizer):
         if self.regime_small:
             u, v = self.rng.random(2)
             lam = max(2, int(self.default_lam * (0.5 * large / self.default_lam) ** (u * u)))
-            self._start_run(mean, self.sigma0 * 10 ** (-2 * v), lam)
+            self._start_run(mean, self.sigma0_unit * 10 ** (-2 * v), lam)
             # pycma's fmin: maxiter = 0.5 * (the large runs' evaluations) / popsize
             self.run_budget = max(lam, int(0.5 * self.evals_large / lam) * lam)
         else:
             self.large_restarts += 1
-            self._start_run(mean, self.sigma0, large)
+            self._start_run(mean, self.sigma0_unit, large)
             self.run_budget = 0
+
+    # -- the distribution in the variables' terms (pycma's) ------------------------------------
+    @property
+    def mean(self):
+        """The distribution's mean in variable values (folded into the box as a sample would
+        be; pycma's ``mean``, or its ``result.xfavorite`` where bounds transform it)."""
+        return self._values(self._in_box(self.mean_unit[None, :]))[0]
+
+    @property
+    def sigma(self):
+        """The step size in the variables' units: ``sigma0`` times its adaptation so far
+        (with the default sigma0, a fifth of each range, in the widest variable's units)."""
+        return self.sigma_unit * self._scale
+
+    @property
+    def stds(self):
+        """Each coordinate's standard deviation in its variable's units (for a log-scaled
+        Real, in log units): ``sigma * sqrt(diag C)`` (pycma's ``stds``)."""
+        variances = self.C if self.diagonal else np.diagonal(self.C)
+        return self.sigma_unit * np.sqrt(variances) * self.space.width
+
+    def _in_box(self, X):
+        U = K.reflect_into_box(X)
+        if not self.space.is_bounded:
+            free = ~self.space.bounded
+            U[:, free] = X[:, free]
+        return U
+
+    def stop(self):
+        """The stopping criteria met, with their values (pycma's ``stop()``): empty while the
+        search goes on. ``{"maxfevals": budget}`` once the budget is spent; without
+        restarts, the test that ended the run (``{"tolx": 1e-12}``, ...: the tolerance it
+        met). With restarts a test only starts the next run (``Result.restarts``)."""
+        met = {}
+        if self.budget is not None and self.nfev >= self.budget:
+            met["maxfevals"] = self.budget
+        if self.converged is not None and self.restart_reason:
+            reason = self.restart_reason[-1]
+            met[reason] = self._tolerance_of(reason)
+        return met
+
+    def _tolerance_of(self, reason):
+        return {"tolfun": self.tolfun, "tolhistfun": self.tolfunhist, "tolx": self.tolx,
+                "conditioncov": self.tolconditioncov, "tolupsigma": self.tolupsigma,
+                "tolflatfitness": self.tolflatfitness, "maxiter": self.run_budget,
+                }.get(reason, True)
 
     # -- reporting -------------------------------------------------------------------------------
     def _population(self):
