@@ -9,6 +9,7 @@ from ..kernels import cmaes as K
 from ..space import frame_space, needs_frame
 from ..state import Array, Bool, Float, Int, ListOf, Str
 from .base import Optimizer
+from .cmaes_margin import default_margin, margin_correction
 from .cmaes_parameters import default_popsize, strategy_parameters
 
 __all__ = ["CMAES", "DIAGONAL_ABOVE"]
@@ -124,6 +125,11 @@ class CMAES(Optimizer):
         TolFun (the last generation's range of values, once the recent best values' range is
         below ``tolfunhist``, is below ``tolfun``), TolHistFun (the recent best values' range
         below ``tolfunhist``), TolX (relative to the first run's sigma0) and ConditionCov.
+    margin : "auto", float or 0
+        The margin over integer, choice and binary coordinates (Hamano, Saito, Nomura &
+        Shirakawa, GECCO 2022; :mod:`metaopt.algorithms.cmaes_margin`): each neighbouring level
+        keeps a probability of at least ``margin / 2``, so a discrete coordinate never freezes.
+        "auto": the paper's ``1 / (n lambda)``; 0 turns it off.
     tolupsigma : float, default 1e20
     tolflatfitness : int, default 1 (pycma's)
         How many generations in a row the best and the ``0.75 lambda``-th value may be equal.
@@ -136,7 +142,7 @@ class CMAES(Optimizer):
     def __init__(self, bounds, *, pop_size=None, x0=None, sigma0=None, restarts="bipop",
                  diagonal="auto", active=True, sampling="orthogonal", restart_from="x0",
                  tolfun=1e-12, tolfunhist=1e-12, tolx=1e-12, tolconditioncov=1e14,
-                 tolupsigma=1e20, tolflatfitness=1, rng=None, budget=None):
+                 tolupsigma=1e20, tolflatfitness=1, margin="auto", rng=None, budget=None):
         if needs_frame(bounds):  # no box, or some infinite bounds: search around x0
             bounds = frame_space(bounds, x0, sigma0)
         super().__init__(bounds, rng=rng, budget=budget)
@@ -177,6 +183,12 @@ class CMAES(Optimizer):
         self.active = check_bool("active", active)
         self.sampling = check_choice("sampling", sampling, SAMPLINGS)
         self.restart_from = check_choice("restart_from", restart_from, ("x0", "random"))
+        if not (isinstance(margin, str) and margin == "auto"):
+            margin = check_real("margin", margin, 0.0, 0.5)
+        self.margin = margin
+        self._discrete = self.space.discrete_columns
+        self._levels = self.space.width[self._discrete]
+        self.A = np.ones(self._discrete.size)  # the margin's factors of the discrete columns
         if not self.space.is_bounded and restart_from == "random":
             raise ValueError("restart_from='random' draws a point of the box; a search "
                              "without bounds restarts from x0")
@@ -198,6 +210,7 @@ class CMAES(Optimizer):
     STATE = {
         "large_restarts": Int(0, 40), "evals_large": Int(0), "evals_small": Int(0),
         "regime_small": Bool(), "run_budget": Int(0), "flat_generations": Int(0),
+        "A": Array(float, None, low=0.0),
         "restart_nfev": ListOf(Int(0)),
         "restart_reason": ListOf(Str()), "restart_popsize": ListOf(Int(0)),
         # the last samples: unconstrained points, their steps, and what was asked
@@ -244,6 +257,9 @@ class CMAES(Optimizer):
                     f"from pop_size={self.default_lam}")
         if self.eigen_g > self.g or self.run_start > self.nfev:
             return "eigen_g must not pass g, nor run_start nfev"
+        if self.A.shape != self._discrete.shape or not (np.isfinite(self.A).all()
+                                                        and (self.A > 0).all()):
+            return f"A must hold one factor > 0 per discrete column ({self._discrete.size})"
         samples = 0 if self._U is None else self._U.shape[0]
         if self._last_f.shape[0] > samples:
             return f"_last_f holds {self._last_f.shape[0]} values for {samples} samples"
@@ -268,6 +284,7 @@ class CMAES(Optimizer):
         self.median_history = []
         self.run_start = self.nfev
         self.flat_generations = 0
+        self.A = np.ones(self._discrete.size)
 
     @property
     def batch_size(self):
@@ -279,7 +296,12 @@ class CMAES(Optimizer):
                                       self.dim))
         self._Y, self._X, U = K.cma_sample(G, self.lam, orthogonal, self.B, self.D,
                                            self.mean_unit, self.sigma_unit)
-        if not self.space.is_bounded:  # no box to reflect into on the unbounded columns
+        if self._margin_active():  # discrete columns: m + A (x - m), then into the box
+            X = self._X.copy()
+            d = self._discrete
+            X[:, d] = self.mean_unit[d] + self.A * (X[:, d] - self.mean_unit[d])
+            U = self._in_box(X)
+        elif not self.space.is_bounded:  # no box to reflect into on the unbounded columns
             free = ~self.space.bounded
             U[:, free] = self._X[:, free]
         self._U = U.copy()  # what was asked: a told point that differs is the caller's repair
@@ -301,6 +323,8 @@ class CMAES(Optimizer):
             self._update(Y[order])
         except np.linalg.LinAlgError:  # the eigendecomposition of a C that overflowed
             self.C = np.full_like(self.C, np.inf)
+        if self._margin_active() and self._finite():
+            self._correct_margin()
         self._record(np.sort(f))
         reason = "numerical" if not self._finite() else self._stop_reason(f)
         if reason is not None:
@@ -332,6 +356,18 @@ class CMAES(Optimizer):
         self.C = decay * self.C + p.c1 * self.pc ** 2 + p.cmu * (w @ Ys ** 2)
         self.D = np.sqrt(np.maximum(self.C, 1e-300))
         self.sigma_unit *= math.exp(p.cs / p.damps * (np.linalg.norm(self.ps) / p.chi_n - 1))
+
+    # -- the margin over discrete columns (Hamano et al. 2022) --------------------------------
+    def _margin_active(self):
+        return self._discrete.size > 0 and self.margin != 0
+
+    def _correct_margin(self):
+        d = self._discrete
+        alpha = default_margin(self.dim, self.lam) if self.margin == "auto" else self.margin
+        variances = self.C if self.diagonal else np.diagonal(self.C)
+        self.mean_unit[d], self.A = margin_correction(
+            self.mean_unit[d], self.A, self.sigma_unit * np.sqrt(variances[d]), self._levels,
+            alpha)
 
     # -- stopping tests and restarts ---------------------------------------------------------
     def _record(self, f_sorted):
