@@ -239,8 +239,9 @@ class CMAES(Optimizer):
 
     def _state_problem(self):
         n = self.dim
-        if not (np.isfinite(self.mean_unit).all() and math.isfinite(self.sigma_unit) and self.sigma_unit > 0
-                and math.isfinite(self.sigma_start) and self.sigma_start > 0):
+        if not (np.isfinite(self.mean_unit).all() and math.isfinite(self.sigma_unit)
+                and self.sigma_unit > 0 and math.isfinite(self.sigma_start)
+                and self.sigma_start > 0):
             return "mean, sigma and sigma_start must be finite (sigma > 0)"
         if self.C.shape != ((n,) if self.diagonal else (n, n)):
             return f"C has shape {self.C.shape}"
@@ -392,15 +393,17 @@ class CMAES(Optimizer):
             if math.isfinite(high) and math.isfinite(f_high) and high - low < self.tolfunhist:
                 return "tolfun" if f_high - f_low < self.tolfun else "tolhistfun"
         variances = self.C if self.diagonal else np.diagonal(self.C)
-        code = K.cma_stop_code(self.mean_unit, self.sigma_unit, self.sigma0_unit, self.pc, variances,
-                               self.B, self.D, self.g, self.tolx, self.tolconditioncov)
+        code = K.cma_stop_code(self.mean_unit, self.sigma_unit, self.sigma0_unit, self.pc,
+                               variances, self.B, self.D, self.g, self.tolx,
+                               self.tolconditioncov)
         return STOP_REASONS[code] if code else self._stagnation()
 
     def _finite(self):
         """Whether the distribution is still made of finite numbers: a step size or a
         covariance that overflowed ends the run (and starts the next restart)."""
-        return bool(math.isfinite(self.sigma_unit) and self.sigma_unit > 0 and np.isfinite(self.mean_unit).all()
-                    and np.isfinite(self.C).all() and np.isfinite(self.D).all())
+        return bool(math.isfinite(self.sigma_unit) and self.sigma_unit > 0
+                    and np.isfinite(self.mean_unit).all() and np.isfinite(self.C).all()
+                    and np.isfinite(self.D).all())
 
     def _stagnation(self):
         """Hansen's (2009) Stagnation over the last 20% of the run's generations (at least
