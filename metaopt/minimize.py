@@ -43,8 +43,9 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     bounds : sequence of (low, high), Space, a single variable, or None
         None (or pairs with infinite entries) searches without bounds around ``x0`` with the
         initial step ``sigma0`` (both required, in the variables' units), as pycma does:
-        CMA-ES only ("auto" runs it; any other method is refused, since each draws its first
-        population from the box). A pair bounded on one side only is refused.
+        CMA-ES ("auto" runs it) and the evolution strategies (SNES, OpenAI-ES: their
+        ``sigma``); any other method is refused, since each draws its first population from
+        the box. A pair bounded on one side only is refused.
     method : str, default "auto"
         "auto" picks the method and its main settings from the space, the dimension and the
         budget (the README's table; :func:`metaopt.auto.choose_method`), and says what it
@@ -132,7 +133,7 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
     unbounded = needs_frame(bounds)
     if unbounded:  # no box, or some infinite bounds: a search around x0 (CMA-ES)
         method = _method_without_bounds(method)
-        space = frame_space(bounds, x0, options.get("sigma0"))
+        space = frame_space(bounds, x0, _initial_step(get_algorithm(method), options))
     else:
         space = as_space(bounds)
     if not callable(fun):
@@ -233,6 +234,16 @@ def _method_without_bounds(method):
                          f"without bounds with method in {able} (x0= and sigma0= then "
                          f"say where to start and how far to step)")
     return method
+
+
+def _initial_step(cls, options):
+    """The initial step of a search without bounds, in the variables' units: CMA-ES's
+    ``sigma0`` (required), an evolution strategy's ``sigma`` (given or its default)."""
+    for name in ("sigma0", "sigma"):
+        if name in inspect.signature(cls.__init__).parameters:
+            default = inspect.signature(cls.__init__).parameters[name].default
+            return options.get(name, None if default is inspect.Parameter.empty else default)
+    return None
 
 
 def _resumed_method(resume, checkpoint):

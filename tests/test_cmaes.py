@@ -309,7 +309,7 @@ def test_a_search_without_bounds_says_what_it_needs():
         metaopt.minimize(sphere, None, method="cmaes", sigma0=1.0, vectorized=True)
     with pytest.raises(ValueError, match="sigma0"):
         metaopt.minimize(sphere, None, method="cmaes", x0=[0.0, 0.0], vectorized=True)
-    with pytest.raises(ValueError, match=r"method='de' searches a box.*cmaes"):
+    with pytest.raises(ValueError, match=r"method='de' searches a box.*cmaes.*snes"):
         metaopt.minimize(sphere, None, method="de", x0=[0.0, 0.0], sigma0=1.0)
     with pytest.raises(ValueError, match="one side only"):
         metaopt.minimize(sphere, [(0.0, np.inf)] * 2, x0=[1.0, 1.0], sigma0=1.0)
@@ -389,3 +389,24 @@ def test_with_the_margin_integer_coordinates_never_freeze(seed):
     frozen = metaopt.minimize(_ellipsoid_and_integers, space, method="cmaes", budget=6000,
                               rng=seed, vectorized=True, restarts=None, margin=0)
     assert frozen.fun > res.fun
+
+
+@pytest.mark.parametrize("method, step, budget", [
+    ("cmaes", {"sigma0": 0.5}, 6000), ("snes", {"sigma": 0.5}, 6000),
+    ("openai_es", {"sigma": 0.5, "lr": 0.5}, 20_000)])  # Adam moves about lr a generation
+def test_a_search_without_bounds_resumes_exactly_and_travels(method, step, budget, tmp_path):
+    """The evolution strategies search without bounds too; their state (a mean far outside
+    the first frame) checkpoints and resumes bit for bit."""
+    far = np.array([40.0, -25.0, 15.0])
+
+    def shifted(X):
+        return np.sum((X - far) ** 2, axis=1)
+
+    kw = dict(method=method, x0=np.zeros(3), budget=budget, rng=0, vectorized=True, **step)
+    full = metaopt.minimize(shifted, None, **kw)
+    path = tmp_path / "run.ckpt"
+    metaopt.minimize(shifted, None, maxiter=40, checkpoint=path, **kw)
+    resumed = metaopt.minimize(shifted, None, resume=path, **kw)
+    np.testing.assert_array_equal(full.x, resumed.x)
+    assert full.fun == resumed.fun and full.nfev == resumed.nfev == budget
+    assert full.fun < 1e-3 and np.abs(full.x - far).max() < 0.05

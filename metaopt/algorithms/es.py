@@ -7,7 +7,7 @@ import numpy as np
 
 from .._checks import check_bool, check_int, check_point, check_real
 from ..kernels import es as KE
-from ..space import as_space
+from ..space import as_space, frame_space, needs_frame
 from ..state import Array, Int
 from .base import Optimizer
 
@@ -23,15 +23,25 @@ class _GaussianES(Optimizer):
     ``evaluate_mean`` the mean itself is evaluated as the first row of every batch, so that
     the result can be the mean (which is usually better than any sample)."""
 
+    #: ``bounds=None`` (or infinite bounds) with ``x0``: a search around x0, ``sigma`` its
+    #: initial step in the variables' units.
+    searches_without_bounds = True
+
+    @staticmethod
+    def space_for(bounds, x0, sigma):
+        """The space searched: ``bounds``, or for a search without bounds the frame around
+        ``x0`` (:func:`metaopt.space.frame_space`)."""
+        return frame_space(bounds, x0, sigma) if needs_frame(bounds) else as_space(bounds)
+
     def __init__(self, bounds, *, pop_size, x0, sigma, evaluate_mean, rng, budget):
-        super().__init__(bounds, rng=rng, budget=budget)
+        super().__init__(self.space_for(bounds, x0, sigma), rng=rng, budget=budget)
         self.pop_size = check_int("pop_size", pop_size, minimum=2)
         width = self.space.width
         if x0 is None:
             self.mean = np.full(self.dim, 0.5)
         else:
             x0 = check_point("x0", x0, self.space)
-            self.mean = np.clip(self.space.encode(x0[None, :])[0], 0.0, 1.0)
+            self.mean = self.space.clip_unit(self.space.encode(x0[None, :]))[0]
         self.sigma = np.broadcast_to(check_real("sigma", sigma, 0.0, low_open=True) / width,
                                      (self.dim,)).copy()
         self.evaluate_mean = check_bool("evaluate_mean", evaluate_mean)
@@ -39,7 +49,7 @@ class _GaussianES(Optimizer):
         self._last_f = np.empty(0)
 
     STATE = {
-        "mean": Array(float, "dim", low=0.0, high=1.0),
+        "mean": Array(float, "dim", points=True),  # in the box where there is one
         "sigma": Array(float, "dim", low=0.0),
         "_last_u": Array(float, "m", "dim", points=True),
         "_last_f": Array(float, "m"),
@@ -55,7 +65,7 @@ class _GaussianES(Optimizer):
         return self.pop_size + int(self.evaluate_mean)
 
     def _ask(self):
-        samples = np.clip(self.mean + self.sigma * self._sample_noise(), 0.0, 1.0)
+        samples = self.space.clip_unit(self.mean + self.sigma * self._sample_noise())
         if self.evaluate_mean:
             return np.vstack([self.mean[None, :], samples])
         return samples
@@ -67,7 +77,7 @@ class _GaussianES(Optimizer):
         if k < 2:
             return  # a batch cut short by the budget: too few samples to move on
         self._update((U - self.mean) / self.sigma, f)
-        self.mean = np.clip(self.mean, 0.0, 1.0)
+        self.mean = self.space.clip_unit(self.mean[None, :])[0]
         self._last_u, self._last_f = U.copy(), f.copy()
 
     def _population(self):
@@ -161,7 +171,8 @@ class SNES(_GaussianES):
 
     def __init__(self, bounds, *, pop_size=None, sigma=1.0, eta_mu=1.0, eta_sigma=None,
                  x0=None, evaluate_mean=True, rng=None, budget=None):
-        dim = as_space(bounds).dim
+        bounds = self.space_for(bounds, x0, sigma)
+        dim = bounds.dim
         if pop_size is None:
             pop_size = 4 + int(3 * math.log(max(dim, 1)))
         super().__init__(bounds, pop_size=pop_size, x0=x0, sigma=sigma,
