@@ -16,6 +16,7 @@ from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
 from .tabu import Tabu
+from .xnes import XNES
 
 #: The one registration point: method name -> class. ``metaopt``'s exports, the method list
 #: in ``minimize``'s docstring and ``metaopt list`` all come from here; a new algorithm is one
@@ -34,6 +35,7 @@ REGISTRY = {
     "tabu": Tabu,
     "openai_es": OpenAIES,
     "snes": SNES,
+    "xnes": XNES,
     "cmaes": CMAES,
 }
 
