@@ -12,6 +12,7 @@ from .moead import MOEAD
 from .multiobjective import MultiObjectiveOptimizer
 from .nsga2 import NSGA2
 from .nsga3 import NSGA3
+from .pgpe import PGPE
 from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
 from .shade import LSHADE, SHADE
@@ -36,6 +37,7 @@ REGISTRY = {
     "openai_es": OpenAIES,
     "snes": SNES,
     "xnes": XNES,
+    "pgpe": PGPE,
     "cmaes": CMAES,
 }
 
