@@ -364,8 +364,9 @@ def frame_space(bounds, x0, sigma0):
         raise ValueError(f"x0 must be a finite 1-d point, got x0={x0!r}")
     if sigma0 is None or isinstance(sigma0, bool) or not isinstance(sigma0, numbers.Real) \
             or not math.isfinite(sigma0) or sigma0 <= 0:
-        raise ValueError(f"a search without bounds needs sigma0 > 0, the initial step size in "
-                         f"the variables' units (pycma's sigma0), got sigma0={sigma0!r}")
+        raise ValueError(f"a search without bounds needs its initial step size > 0 in the "
+                         f"variables' units (sigma0= for CMA-ES, as pycma's; sigma= for the "
+                         f"evolution strategies), got {sigma0!r}")
     if bounds is None:
         pairs = np.column_stack([np.full(center.size, -np.inf), np.full(center.size, np.inf)])
     else:
