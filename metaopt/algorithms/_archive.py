@@ -23,6 +23,9 @@ class Archive:
 
     def __init__(self, capacity, dim, overflow="replace"):
         self.capacity = int(capacity)
+        #: The capacity it was built with: a loaded one may be lower (L-SHADE shrinks it),
+        #: never higher.
+        self.max_capacity = self.capacity
         self.overflow = overflow
         # the members are the first `size` rows of a buffer allocated once (a run adds to the
         # archive every generation; concatenating would copy it each time)
@@ -72,6 +75,9 @@ class Archive:
                                                           high=1.0),
                   "overflow": Str((self.overflow,))}
         state = check_fields(self, fields, state, "archive")
+        if state["capacity"] > self.max_capacity:
+            raise StateError(f"archive: capacity {state['capacity']} is above the "
+                             f"{self.max_capacity} this optimizer was built with")
         if state["rows"].shape[0] > max(state["capacity"], 0):
             raise StateError(f"archive: {state['rows'].shape[0]} rows, above its capacity "
                              f"{state['capacity']}")
