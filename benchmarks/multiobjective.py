@@ -143,10 +143,6 @@ def main():
               f"{overhead['pymoo-nsga2'] / overhead['nsga2']:.1f}x lower (target >= 10x)")
 
 
-if __name__ == "__main__":
-    main()
-
-
 def worse(ours_hv, theirs_hv):
     """Whether ours is significantly worse: a one-sided Mann-Whitney U test over the seeds
     at the 5% level (scipy.stats), so a median behind by a seed's noise is not counted."""
@@ -169,3 +165,8 @@ def print_significance(names, mine, other, scores, runs):
             behind.append(n)
     print(f"  not significantly worse: metaopt's best on {len(names) - len(behind)} of "
           f"{len(names)}; behind on {behind or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
+
