@@ -47,9 +47,9 @@ class MOEAD(GeneticVariation, FrontPopulation):
     parallel where there are workers), then applies the updates child by child: the children
     no longer see each other (``benchmarks/multiobjective.py``, 5 seeds: on ZDT6 the final
     hypervolume drops from 0.983 to 0.962 of the true front's, on DTLZ6 from 0.60 to 0.23,
-    but on DTLZ4, whose density is biased, it rises from 0.57 to 0.94). With constraints a smaller violation wins first (the paper has none). The
-    external archive of the paper is not kept: the Result's front is the population's
-    non-dominated set, as pymoo's.
+    but on DTLZ4, whose density is biased, it rises from 0.57 to 0.94). With constraints a
+    smaller violation wins first (the paper has none). The external archive of the paper is
+    not kept: the Result's front is the population's non-dominated set, as pymoo's.
 
     Parameters
     ----------
