@@ -9,6 +9,7 @@ from ..kernels import cmaes as K
 from ..space import frame_space, needs_frame
 from ..state import Array, Bool, Float, Int, ListOf, Str
 from .base import Optimizer
+from .sampled import fold_into_box
 from .cmaes_margin import default_margin, margin_correction
 from .cmaes_parameters import default_popsize, strategy_parameters
 
@@ -301,7 +302,7 @@ class CMAES(Optimizer):
             X = self._X.copy()
             d = self._discrete
             X[:, d] = self.mean_unit[d] + self.A * (X[:, d] - self.mean_unit[d])
-            U = self._in_box(X)
+            U = fold_into_box(self.space, X)
         elif not self.space.is_bounded:  # no box to reflect into on the unbounded columns
             free = ~self.space.bounded
             U[:, free] = self._X[:, free]
@@ -450,7 +451,7 @@ class CMAES(Optimizer):
     def mean(self):
         """The distribution's mean in variable values (folded into the box as a sample would
         be; pycma's ``mean``, or its ``result.xfavorite`` where bounds transform it)."""
-        return self._values(self._in_box(self.mean_unit[None, :]))[0]
+        return self._values(fold_into_box(self.space, self.mean_unit[None, :]))[0]
 
     @property
     def sigma(self):
@@ -464,13 +465,6 @@ class CMAES(Optimizer):
         Real, in log units): ``sigma * sqrt(diag C)`` (pycma's ``stds``)."""
         variances = self.C if self.diagonal else np.diagonal(self.C)
         return self.sigma_unit * np.sqrt(variances) * self.space.width
-
-    def _in_box(self, X):
-        U = K.reflect_into_box(X)
-        if not self.space.is_bounded:
-            free = ~self.space.bounded
-            U[:, free] = X[:, free]
-        return U
 
     def stop(self):
         """The stopping criteria met, with their values (pycma's ``stop()``): empty while the

@@ -10,11 +10,12 @@ from ..kernels import es as KE
 from ..space import as_space, frame_space, needs_frame
 from ..state import Array, Int
 from .base import Optimizer
+from .sampled import LastBatchPopulation
 
 __all__ = ["OpenAIES", "SNES"]
 
 
-class _GaussianES(Optimizer):
+class _GaussianES(LastBatchPopulation, Optimizer):
     """A Gaussian search distribution on the unit cube, given in variable units by its mean
     ``x0`` and standard deviation ``sigma``. Samples are clipped to the bounds, and the update
     uses the noise of the points evaluated, ``(x - mean) / sigma`` after clipping (so a narrow
@@ -79,13 +80,6 @@ class _GaussianES(Optimizer):
         self._update((U - self.mean) / self.sigma, f)
         self.mean = self.space.clip_unit(self.mean[None, :])[0]
         self._last_u, self._last_f = U.copy(), f.copy()
-
-    def _population(self):
-        """The best point met, then the last batch of samples."""
-        if self._last_f.size == 0 or self._best_u is None:
-            return np.empty((0, self.dim)), np.empty(0)
-        return (np.vstack([self._best_u[None, :], self._last_u]),
-                np.concatenate([[self.best_fun], self._last_f]))
 
 
 class OpenAIES(_GaussianES):

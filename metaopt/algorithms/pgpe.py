@@ -3,11 +3,11 @@
 import numpy as np
 
 from .._checks import check_int, check_point, check_real
-from ..kernels import cmaes as KC
 from ..kernels import es as KE
 from ..space import as_space, frame_space, needs_frame
 from ..state import Array
 from .base import Optimizer
+from .sampled import LastBatchPopulation, fold_into_box
 
 __all__ = ["PGPE", "clipup_step", "pgpe_gradients"]
 
@@ -40,7 +40,7 @@ def clipup_step(velocity, grad, step_size, momentum, max_speed):
     return velocity * (max_speed / speed) if speed > max_speed else velocity
 
 
-class PGPE(Optimizer):
+class PGPE(LastBatchPopulation, Optimizer):
     """PGPE (F. Sehnke, C. Osendorfer, T. Rueckstiess, A. Graves, J. Peters, J. Schmidhuber,
     "Parameter-exploring policy gradients", Neural Networks 23(4), 2010) with the ClipUp
     optimizer (N. E. Toklu, P. Liskowski, R. K. Srivastava, PPSN 2020), as EvoTorch runs it by
@@ -136,10 +136,7 @@ class PGPE(Optimizer):
         X = np.empty((self.pop_size, self.dim))
         X[0::2] = self.mean + self._eps
         X[1::2] = self.mean - self._eps
-        U = KC.reflect_into_box(X)
-        if not self.space.is_bounded:
-            U[:, ~self.space.bounded] = X[:, ~self.space.bounded]
-        return U
+        return fold_into_box(self.space, X)
 
     def _tell(self, U, f):
         pairs = f.shape[0] // 2
@@ -155,10 +152,3 @@ class PGPE(Optimizer):
         change = self.stdev_max_change * self.sigma
         self.sigma = np.clip(target, self.sigma - change, self.sigma + change)
         self._last_u, self._last_f = U[: 2 * pairs].copy(), f.copy()
-
-    def _population(self):
-        """The best point met, then the last batch of samples."""
-        if self._last_f.size == 0 or self._best_u is None:
-            return np.empty((0, self.dim)), np.empty(0)
-        return (np.vstack([self._best_u[None, :], self._last_u]),
-                np.concatenate([[self.best_fun], self._last_f]))

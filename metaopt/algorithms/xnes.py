@@ -5,11 +5,11 @@ import math
 import numpy as np
 
 from .._checks import check_int, check_point, check_real
-from ..kernels import cmaes as KC
 from ..kernels import es as KE
 from ..space import as_space, frame_space, needs_frame
 from ..state import Array, Float, Int
 from .base import Optimizer
+from .sampled import LastBatchPopulation, fold_into_box
 
 __all__ = ["XNES"]
 
@@ -23,7 +23,7 @@ def symmetric_expm(S):
     return (V * np.exp(w)) @ V.T
 
 
-class XNES(Optimizer):
+class XNES(LastBatchPopulation, Optimizer):
     """xNES (T. Glasmachers, T. Schaul, Y. Sun, D. Wierstra, J. Schmidhuber, "Exponential
     Natural Evolution Strategies", GECCO 2010; the defaults of D. Wierstra et al., "Natural
     Evolution Strategies", JMLR 15, 2014, Table 1).
@@ -117,16 +117,8 @@ class XNES(Optimizer):
     def _ask(self):
         self._Z = self.rng.standard_normal((self.pop_size, self.dim))
         X = self.mean + self.sigma * self._Z @ self.B.T
-        self._U = self._in_box(X)
+        self._U = fold_into_box(self.space, X)  # the update sees the z drawn
         return self._U.copy()
-
-    def _in_box(self, X):
-        """Samples folded into the box (as CMA-ES's: the distribution stays unconstrained and
-        its update sees the z drawn); unbounded columns as they are."""
-        U = KC.reflect_into_box(X)
-        if not self.space.is_bounded:
-            U[:, ~self.space.bounded] = X[:, ~self.space.bounded]
-        return U
 
     def _tell(self, U, f):
         if f.shape[0] < 2:
@@ -148,13 +140,6 @@ class XNES(Optimizer):
             self.mean, self.sigma, self.B = self._start[0].copy(), self._start[1], \
                 self._start[2].copy()
             self.restarts += 1
-
-    def _population(self):
-        """The best point met, then the last batch of samples."""
-        if self._last_f.size == 0 or self._best_u is None:
-            return np.empty((0, self.dim)), np.empty(0)
-        return (np.vstack([self._best_u[None, :], self._last_u]),
-                np.concatenate([[self.best_fun], self._last_f]))
 
 
 def xnes_update(mean, sigma, B, Z, u, eta_mu, eta_sigma, eta_B):
