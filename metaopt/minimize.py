@@ -239,9 +239,10 @@ def _method_without_bounds(method):
 def _initial_step(cls, options):
     """The initial step of a search without bounds, in the variables' units: CMA-ES's
     ``sigma0`` (required), an evolution strategy's ``sigma`` (given or its default)."""
+    parameters = inspect.signature(cls.__init__).parameters
     for name in ("sigma0", "sigma"):
-        if name in inspect.signature(cls.__init__).parameters:
-            default = inspect.signature(cls.__init__).parameters[name].default
+        if name in parameters:
+            default = parameters[name].default
             return options.get(name, None if default is inspect.Parameter.empty else default)
     return None
 

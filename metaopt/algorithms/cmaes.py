@@ -303,9 +303,8 @@ class CMAES(Optimizer):
             d = self._discrete
             X[:, d] = self.mean_unit[d] + self.A * (X[:, d] - self.mean_unit[d])
             U = fold_into_box(self.space, X)
-        elif not self.space.is_bounded:  # no box to reflect into on the unbounded columns
-            free = ~self.space.bounded
-            U[:, free] = self._X[:, free]
+        elif not self.space.is_bounded:  # no box to fold into on the unbounded columns
+            U = fold_into_box(self.space, self._X)
         self._U = U.copy()  # what was asked: a told point that differs is the caller's repair
         return U
 
