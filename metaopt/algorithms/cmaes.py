@@ -11,6 +11,8 @@ from ..state import Array, Bool, Float, Int, ListOf, Str
 from .base import Optimizer
 from .sampled import fold_into_box
 from .cmaes_margin import default_margin, margin_correction
+from .cmaes_noise import (NOISE_CUMULATION, NOISE_EPSILON, alpha_sigma, rank_change_measure,
+                          reevaluation_count, reevaluation_indices, values_disagree)
 from .cmaes_parameters import default_popsize, strategy_parameters
 
 __all__ = ["CMAES", "DIAGONAL_ABOVE"]
@@ -28,6 +30,10 @@ DEFAULT_SIGMA0 = 0.2
 #: whose doubles are 1.1e-16 apart.
 SIGMA0_MIN = 1e-14
 SAMPLINGS = ("orthogonal", "gaussian")
+NOISE_HANDLINGS = (False, True, "auto")
+#: The re-evaluations that make the baseline of a run's noise model (and the moving averages'
+#: span) in :meth:`CMAES._classify_noise`.
+NOISE_WINDOW = 5
 #: The longest history the Stagnation test looks at (Hansen 2009).
 STAGNATION_MAX = 20_000
 STOP_REASONS = {K.TOLX: "tolx", K.NOEFFECTAXIS: "noeffectaxis", K.NOEFFECTCOORD: "noeffectcoord",
@@ -134,6 +140,20 @@ class CMAES(Optimizer):
     tolupsigma : float, default 1e20
     tolflatfitness : int, default 1 (pycma's)
         How many generations in a row the best and the ``0.75 lambda``-th value may be equal.
+    noise_handling : {False, True, "auto"}
+        True: UH-CMA-ES (Hansen, Niederberger, Guzzella & Koumoutsakos 2009, as pycma's
+        ``fmin(noise_handler=True)``; :mod:`metaopt.algorithms.cmaes_noise`): after each
+        generation ``2 + lambda / 20`` of its solutions are evaluated again (spent from the
+        budget, not used by the update), and where their rank changes show that noise
+        dominates, sigma grows by ``1 + 2 / (n + 10)``; TolUpSigma is off (as pycma's
+        tolfacupx), and steps are independent Gaussian ones (mirrored pairs are ranked by one
+        noisy comparison each). "auto": the first generation's re-evaluations are exact
+        repeats; where a value differs from its first draw beyond rounding (1e-9 relative)
+        the objective is noisy and the handling stays on, otherwise it is off for the rest of
+        the run (2 or 3 evaluations spent). With noise, ``Result.x`` is the distribution's
+        mean at the end of the run whose last generation had the lowest median value (pycma's
+        ``xfavorite``; the best single draw is the luckiest, not the best expected value), and
+        ``Result.fun`` that median; the best draw stays in ``Result.best_draw``.
     rng, budget : as for every algorithm
     """
 
@@ -143,7 +163,8 @@ class CMAES(Optimizer):
     def __init__(self, bounds, *, pop_size=None, x0=None, sigma0=None, restarts="bipop",
                  diagonal="auto", active=True, sampling="orthogonal", restart_from="x0",
                  tolfun=1e-12, tolfunhist=1e-12, tolx=1e-12, tolconditioncov=1e14,
-                 tolupsigma=1e20, tolflatfitness=1, margin="auto", rng=None, budget=None):
+                 tolupsigma=1e20, tolflatfitness=1, margin="auto", noise_handling=False,
+                 rng=None, budget=None):
         if needs_frame(bounds):  # no box, or some infinite bounds: search around x0
             bounds = frame_space(bounds, x0, sigma0)
         super().__init__(bounds, rng=rng, budget=budget)
@@ -187,6 +208,25 @@ class CMAES(Optimizer):
         if not (isinstance(margin, str) and margin == "auto"):
             margin = check_real("margin", margin, 0.0, 0.5)
         self.margin = margin
+        if not any(noise_handling is h or (isinstance(noise_handling, str)
+                                           and noise_handling == h) for h in NOISE_HANDLINGS):
+            raise ValueError(f"noise_handling must be False, True or 'auto', got "
+                             f"noise_handling={noise_handling!r}")
+        self.noise_handling = noise_handling
+        #: Whether the objective is known to be noisy (True: handled); whether that is known.
+        self.noisy = noise_handling is True
+        self.noise_known = not isinstance(noise_handling, str)  # "auto" decides it
+        self.noise_s = 0.0  # the rank-change measure (pycma's noiseS)
+        self.reeval_idx = np.empty(0, dtype=np.int64)  # which samples are evaluated again
+        self._reeval_u = None  # the re-evaluation batch to ask next (or asked)
+        self._gen_f = np.empty(0)  # the values of the generation being re-evaluated
+        self.rec_mean = None  # with noise: the best finished run's final mean, its median
+        self.rec_score = math.inf
+        # this run's noise model: the first re-evaluation's level and scale, and whether the
+        # noise follows the values (None: not known yet)
+        self.noise_count = 0
+        self.noise_level0 = self.noise_scale0 = self.noise_level = self.noise_scale = 0.0
+        self.noise_relative = None
         self._discrete = self.space.discrete_columns
         self._levels = self.space.width[self._discrete]
         self.A = np.ones(self._discrete.size)  # the margin's factors of the discrete columns
@@ -212,6 +252,14 @@ class CMAES(Optimizer):
         "large_restarts": Int(0, 40), "evals_large": Int(0), "evals_small": Int(0),
         "regime_small": Bool(), "run_budget": Int(0), "flat_generations": Int(0),
         "A": Array(float, None, low=0.0),
+        "noisy": Bool(), "noise_known": Bool(), "noise_s": Float(),
+        "reeval_idx": Array(int, None, low=0),
+        "_reeval_u": Array(float, None, "dim", optional=True, points=True),
+        "_gen_f": Array(float, None, nan=True),
+        "rec_mean": Array(float, "dim", optional=True), "rec_score": Float(),
+        "noise_count": Int(0), "noise_level0": Float(0.0), "noise_scale0": Float(0.0),
+        "noise_level": Float(0.0), "noise_scale": Float(0.0),
+        "noise_relative": Bool(optional=True),
         "restart_nfev": ListOf(Int(0)),
         "restart_reason": ListOf(Str()), "restart_popsize": ListOf(Int(0)),
         # the last samples: unconstrained points, their steps, and what was asked
@@ -265,7 +313,13 @@ class CMAES(Optimizer):
         samples = 0 if self._U is None else self._U.shape[0]
         if self._last_f.shape[0] > samples:
             return f"_last_f holds {self._last_f.shape[0]} values for {samples} samples"
-        if self._pending is not None and samples != self._pending.shape[0]:
+        if self._reeval_u is not None:
+            if self._reeval_u.shape[0] != self.reeval_idx.size or (
+                    self.reeval_idx.size and self.reeval_idx.max() >= self._gen_f.size):
+                return "a re-evaluation batch needs one index into its generation per point"
+            if self._pending is not None and self._pending.shape[0] != self.reeval_idx.size:
+                return "the pending re-evaluation batch differs from the planned one"
+        elif self._pending is not None and samples != self._pending.shape[0]:
             return "a pending batch needs its steps (_X, _Y, _U) of the same size"
         return super()._state_problem()
 
@@ -287,13 +341,18 @@ class CMAES(Optimizer):
         self.run_start = self.nfev
         self.flat_generations = 0
         self.A = np.ones(self._discrete.size)
+        self.noise_count = 0
+        self.noise_level0 = self.noise_scale0 = self.noise_level = self.noise_scale = 0.0
+        self.noise_relative = None
 
     @property
     def batch_size(self):
-        return self.lam
+        return self.lam if self._reeval_u is None else self._reeval_u.shape[0]
 
     def _ask(self):
-        orthogonal = self.sampling == "orthogonal"
+        if self._reeval_u is not None:
+            return self._reeval_u.copy()
+        orthogonal = self.sampling == "orthogonal" and not self.noisy
         G = self.rng.standard_normal((self.lam - self.lam // 2 if orthogonal else self.lam,
                                       self.dim))
         self._Y, self._X, U = K.cma_sample(G, self.lam, orthogonal, self.B, self.D,
@@ -309,6 +368,9 @@ class CMAES(Optimizer):
         return U
 
     def _tell(self, U, f):
+        if self._reeval_u is not None:
+            self._tell_reevaluation(f)
+            return
         self._last_f = f.copy()
         if f.shape[0] < self.lam:
             return  # a batch cut short by the budget: no update
@@ -318,8 +380,8 @@ class CMAES(Optimizer):
             changed = differs.any(axis=1)
             Y = Y.copy()
             Y[changed] = (U[changed] - self.mean_unit) / self.sigma_unit
-        order = pairwise_order(f, self.lam) if self.sampling == "orthogonal" \
-            else np.argsort(f, kind="stable")
+        mirrored = self.sampling == "orthogonal" and not self.noisy
+        order = pairwise_order(f, self.lam) if mirrored else np.argsort(f, kind="stable")
         try:
             self._update(Y[order])
         except np.linalg.LinAlgError:  # the eigendecomposition of a C that overflowed
@@ -330,6 +392,68 @@ class CMAES(Optimizer):
         reason = "numerical" if not self._finite() else self._stop_reason(f)
         if reason is not None:
             self._restart(reason)
+        elif self.noisy or not self.noise_known:
+            self._plan_reevaluation(U, f)
+
+    # -- uncertainty handling (UH-CMA-ES, Hansen et al. 2009; pycma's NoiseHandler) -----------
+    def _plan_reevaluation(self, U, f):
+        """The next batch: some of this generation's samples again, each moved by
+        ``epsilon`` sigma along the distribution (exactly repeated while "auto" has yet to
+        decide whether the objective is noisy)."""
+        idx = reevaluation_indices(f, reevaluation_count(self.lam, self.rng.random()))
+        points = U[idx].copy()
+        if self.noise_known:
+            z = self.rng.standard_normal((idx.size, self.dim))
+            steps = z * self.D if self.diagonal else (z * self.D) @ self.B.T
+            points = fold_into_box(self.space, points + NOISE_EPSILON * self.sigma_unit * steps)
+        self.reeval_idx = idx
+        self._gen_f = f.copy()
+        self._reeval_u = points
+
+    def _tell_reevaluation(self, f):
+        idx, f_first = self.reeval_idx, self._gen_f
+        self._reeval_u = None
+        if f.shape[0] < idx.size:
+            return  # cut short by the budget
+        if not self.noise_known:
+            self.noise_known = True
+            self.noisy = values_disagree(f_first[idx], f)
+            if not self.noisy:
+                return
+        again = f_first.copy()
+        again[idx] = f
+        s = rank_change_measure(f_first, again, idx)
+        self.noise_s += NOISE_CUMULATION * (s - self.noise_s)
+        if self.noise_relative is None:
+            self._classify_noise(f_first[idx], f)
+        if self.noise_s > 0 and not self.noise_relative:
+            self.sigma_unit *= alpha_sigma(self.dim)
+
+    def _classify_noise(self, f, f_again):
+        """Whether this run's noise scales with the values (multiplicative), where a larger
+        step cannot outgrow it. The level (mean |f|) and the noise's scale (mean |f - f_again|)
+        of the run's first NOISE_WINDOW re-evaluations are the baseline; their moving averages
+        (rate 1 / NOISE_WINDOW) follow. Once the level has moved by a factor 4 from the
+        baseline, the noise is relative where its scale moved with it by at least a factor 2
+        (the sigma increase stops for the run), additive where it did not (it stays on)."""
+        level = float(np.mean(np.abs(f + f_again))) / 2
+        scale = float(np.mean(np.abs(f - f_again)))
+        if not (math.isfinite(level) and math.isfinite(scale)):
+            return
+        self.noise_count += 1
+        if self.noise_count <= NOISE_WINDOW:  # the baseline: plain means
+            self.noise_level0 += (level - self.noise_level0) / self.noise_count
+            self.noise_scale0 += (scale - self.noise_scale0) / self.noise_count
+            self.noise_level, self.noise_scale = self.noise_level0, self.noise_scale0
+            return
+        self.noise_level += (level - self.noise_level) / NOISE_WINDOW
+        self.noise_scale += (scale - self.noise_scale) / NOISE_WINDOW
+        if self.noise_level0 <= 0 or self.noise_scale0 <= 0:
+            return
+        moved = self.noise_level / self.noise_level0
+        if moved >= 4 or moved <= 0.25:
+            followed = self.noise_scale / self.noise_scale0
+            self.noise_relative = bool(followed >= 2 if moved > 1 else followed <= 0.5)
 
     def _update(self, Ys):
         """One generation of the tutorial's updates on the ranked steps ``Ys`` (lam, n)."""
@@ -384,7 +508,8 @@ class CMAES(Optimizer):
             return "maxiter"
         if self.flat_generations > self.tolflatfitness:
             return "tolflatfitness"
-        if self.sigma_unit / self.sigma_start > self.tolupsigma * float(self.D.max()):
+        if not self.noisy and \
+                self.sigma_unit / self.sigma_start > self.tolupsigma * float(self.D.max()):
             return "tolupsigma"
         window = 10 + math.ceil(30 * self.dim / self.lam)
         if len(self.best_history) >= window:
@@ -420,6 +545,8 @@ class CMAES(Optimizer):
         return "stagnation"
 
     def _restart(self, reason):
+        if self.noisy and self.median_history and self.median_history[-1] < self.rec_score:
+            self.rec_mean, self.rec_score = self.mean_unit.copy(), self.median_history[-1]
         self.restart_nfev.append(self.nfev)
         self.restart_reason.append(reason)
         self.restart_popsize.append(self.lam)
@@ -485,6 +612,25 @@ class CMAES(Optimizer):
                 }.get(reason, True)
 
     # -- reporting -------------------------------------------------------------------------------
+    def _recommended(self):
+        """With noise: (unit-cube mean, its run's last median value) of the best run, the
+        current one included; None without noise or before a generation."""
+        if not self.noisy or not self.median_history:
+            return None if self.rec_mean is None else (self.rec_mean, self.rec_score)
+        current = (self.mean_unit, self.median_history[-1])
+        if self.rec_mean is None or current[1] <= self.rec_score:
+            return current
+        return self.rec_mean, self.rec_score
+
+    @property
+    def x(self):
+        """The best point so far in variable values; with noise, the recommended mean (see
+        ``noise_handling``)."""
+        chosen = self._recommended()
+        if chosen is None:
+            return super().x
+        return self._values(fold_into_box(self.space, chosen[0][None, :]))[0]
+
     def _population(self):
         """The best point met, then the last batch of samples."""
         if self._X is None or self._last_f.size == 0 or self._best_u is None:
@@ -495,6 +641,13 @@ class CMAES(Optimizer):
 
     def result(self, success=True, message="ask/tell run"):
         res = super().result(success, message)
+        chosen = self._recommended()
+        if chosen is not None:
+            res.best_draw = {"x": super().x, "fun": self.best_value}
+            res.fun = float(chosen[1])
+            if self.space.named:
+                res.params = self.space.to_dict(res.x)
+        res.noisy = self.noisy
         res.restarts = [{"nfev": a, "reason": b, "pop_size": c} for a, b, c in
                         zip(self.restart_nfev, self.restart_reason, self.restart_popsize)]
         return res
