@@ -21,7 +21,7 @@ $(DEMO): $(BASE) pyproject.toml constraints.txt
 	touch $(DEMO)
 
 $(ALL): $(BASE) pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot,dask,torch,docs]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,plot,dask,torch,gym,docs]"
 	touch $(ALL) $(DEMO)
 
 demo: $(DEMO)

@@ -132,8 +132,10 @@ class RunState:
         self.settings = settings
 
     def state_dict(self):
+        keeper = stateful_objective(self.evaluations.evaluator)
         return {"termination": self.termination.snapshot(), "nfail": self.evaluations.nfail,
-                "objective_entropy": self.objective_entropy, "settings": self.settings}
+                "objective_entropy": self.objective_entropy, "settings": self.settings,
+                "objective_state": None if keeper is None else keeper.objective_state()}
 
     @classmethod
     def checked_counters(cls, counters):
@@ -150,6 +152,16 @@ class RunState:
         self.termination.start(self.checked_counters(state["termination"]))
         self.evaluations.nfail = state["nfail"]
         self.objective_entropy = state["objective_entropy"]
+        saved = state.get("objective_state")
+        keeper = stateful_objective(self.evaluations.evaluator)
+        if saved is not None and keeper is None:
+            raise CheckpointError("resume: the checkpoint holds an objective's state "
+                                  "(observation statistics) but this objective keeps none")
+        if keeper is not None and saved is not None:
+            try:
+                keeper.load_objective_state(saved)
+            except (TypeError, ValueError) as exc:
+                raise CheckpointError(f"resume: objective_state: {exc}") from None
 
     def batch_seed(self, opt, index=None):
         """The seed of the random numbers an objective draws for the next batch (its
@@ -164,7 +176,25 @@ class RunState:
 
 #: What a checkpoint holds; the engine's fields are checked before the optimizer's.
 CHECKPOINT_FIELDS = ("optimizer", "pending", "termination", "nfail", "objective_entropy",
-                     "settings")
+                     "settings", "objective_state")
+#: How deep :func:`stateful_objective` looks through wrappers (``maximize``'s, the engine's).
+WRAPPER_DEPTH = 4
+
+
+def stateful_objective(evaluator):
+    """The objective (unwrapped through ``.fun``) whose own state a checkpoint keeps: one
+    with ``objective_state()`` (plain data) and ``load_objective_state(state)`` (which checks
+    what it loads; ``metaopt.torch.GymFitness``'s observation statistics); None when there is
+    none."""
+    fun = evaluator
+    for _ in range(WRAPPER_DEPTH):
+        fun = getattr(fun, "fun", None)
+        if fun is None:
+            return None
+        if callable(getattr(fun, "objective_state", None)) and \
+                callable(getattr(fun, "load_objective_state", None)):
+            return fun
+    return None
 
 
 def resume_optimizer(path, opt, settings=None):
@@ -194,6 +224,7 @@ def _check_engine_state(state):
         raise StateError("it was written by an earlier metaopt, before optimizer state was "
                          "declared and a run's settings recorded; it cannot be resumed by "
                          "this version: start the run again")
+    state.setdefault("objective_state", None)  # written before objectives kept state
     if set(state) != set(CHECKPOINT_FIELDS):
         raise StateError(f"the checkpoint holds the fields {sorted(state)}, expected "
                          f"{sorted(CHECKPOINT_FIELDS)}")

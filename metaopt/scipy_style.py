@@ -33,8 +33,13 @@ class Negated:
         """True, or with several objectives the list of which are maximized."""
         return True if self.signs is None else [bool(s < 0) for s in self.signs]
 
-    def __call__(self, x):
-        value = self.fun(x)
+    @property
+    def takes_rng(self):
+        """The wrapped objective's: its random numbers (a minibatch) still reach it."""
+        return bool(getattr(self.fun, "takes_rng", False))
+
+    def __call__(self, x, **kwargs):
+        value = self.fun(x, **kwargs)
         if self.signs is not None:
             try:
                 return np.asarray(value, dtype=float) * self.signs

@@ -15,6 +15,7 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
     ) from exc
 
 from .fitness import NetworkFitness
+from .gym import GymFitness
 from .init import init_parameters
 from .params import ParameterLayout, default_device
 from .population import PopulationModule
@@ -22,5 +23,5 @@ from .training import PBT, LearningRateSearch, TrainResult, batch_train, optim
 
 sys.modules[f"{__name__}.optim"] = optim  # `import metaopt.torch.optim` keeps working
 
-__all__ = ["NetworkFitness", "init_parameters", "ParameterLayout", "PopulationModule",
+__all__ = ["NetworkFitness", "GymFitness", "init_parameters", "ParameterLayout", "PopulationModule",
            "default_device", "batch_train", "TrainResult", "PBT", "LearningRateSearch", "optim"]

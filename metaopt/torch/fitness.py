@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from .losses import population_loss
+from .params import parameter_box
 from .population import PopulationModule
 
 __all__ = ["NetworkFitness", "flops_per_sample"]
@@ -117,14 +118,8 @@ class NetworkFitness:
 
     # -- reporting ----------------------------------------------------------------------------
     def bounds(self, radius=None):
-        """A box for the search: ``x0 +- radius`` per weight (default: 5 times the largest
-        initial magnitude per tensor, at least 1)."""
-        lo, hi = np.empty(self.dim), np.empty(self.dim)
-        for size, off in zip(self.layout.sizes, self.layout.offsets):
-            block = self.x0[off:off + size]
-            r = radius if radius is not None else max(1.0, 5.0 * float(np.abs(block).max()))
-            lo[off:off + size], hi[off:off + size] = -r, r
-        return np.stack([lo, hi], axis=1)
+        """A box for the search, ``[-radius, radius]`` per weight (see :func:`parameter_box`)."""
+        return parameter_box(self.layout, self.x0, radius)
 
     def initial_population(self, pop_size, scale=0.1, rng=None):
         """Individuals around the module's initialisation (see ParameterLayout)."""

@@ -6,7 +6,7 @@ import torch
 
 from ..rng import as_generator
 
-__all__ = ["ParameterLayout", "default_device"]
+__all__ = ["ParameterLayout", "default_device", "parameter_box"]
 
 
 def default_device(device=None):
@@ -85,3 +85,14 @@ class ParameterLayout:
         if keep_first:
             X[0] = x0
         return X
+
+
+def parameter_box(layout, x0, radius=None):
+    """A box for searching a network's weights: ``[-radius, radius]`` per weight (default: 5
+    times the largest initial magnitude in ``x0`` of each tensor, at least 1), as (D, 2)."""
+    lo, hi = np.empty(layout.dim), np.empty(layout.dim)
+    for size, off in zip(layout.sizes, layout.offsets):
+        block = x0[off:off + size]
+        r = radius if radius is not None else max(1.0, 5.0 * float(np.abs(block).max()))
+        lo[off:off + size], hi[off:off + size] = -r, r
+    return np.stack([lo, hi], axis=1)
