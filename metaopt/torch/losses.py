@@ -1,4 +1,5 @@
-"""Per-sample losses of a whole population's outputs (P, B, ...) against shared targets."""
+"""Per-sample losses of a whole population's outputs (P, B, ...) against shared targets (or,
+for the built-in losses, per-member targets (P, B, ...))."""
 
 import torch
 from torch import nn
@@ -12,7 +13,9 @@ def _cross_entropy(out, y):
 
 
 def _mse(out, y):
-    if y.shape != out.shape[1:]:
+    if y.shape == out.shape[:2] and out.ndim == 3 and out.shape[2] == 1 and y.ndim == 2:
+        y = y[..., None]  # per-member (P, B) targets, one output
+    if y.shape != out.shape[1:] and y.shape != out.shape:
         if y.ndim == 1 and out.ndim == 3 and out.shape[2] == 1:  # (B,) targets, one output
             y = y[:, None]
         else:

@@ -10,7 +10,7 @@ from torch.func import functional_call, grad_and_value, vmap
 
 from ...rng import as_generator
 from ..init import init_parameters
-from ..losses import population_loss
+from ..losses import _cross_entropy, _mse, population_loss
 from ..params import default_device
 from ..population import PopulationModule
 from .optim import OPTIMIZERS, Schedule
@@ -69,8 +69,11 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
                 eval_every=None, pbt=None, chunk_size=None):
     """Train P copies of ``module`` at once, each with its own hyperparameters.
 
-    Gradients come from ``torch.func.grad_and_value`` under ``vmap`` over the stacked
-    parameters; each member draws its own minibatch order from ``rng`` (epochs of a random
+    For a plain MLP (an ``nn.Sequential`` of Linear layers and activations) with a built-in
+    loss, the members' stacked (P, in, out) weights run through batched matrix products and
+    one backward pass over the sum of their losses gives every member its own gradient; any
+    other module's gradients come from ``torch.func.grad_and_value`` under ``vmap`` over the
+    stacked parameters. Each member draws its own minibatch order from ``rng`` (epochs of a random
     permutation); the optimizer is functional (:mod:`metaopt.torch.optim`), so each member has
     its own learning rate, momentum, weight decay or schedule parameters.
 
@@ -172,11 +175,8 @@ def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_ev
     state = opt.init(params)
     buffers = dict(base.named_buffers())
 
-    def member_loss(p, x, y):
-        out = functional_call(base, {**p, **buffers}, (x,))
-        return loss_fn(out[None], y)[0].mean()
-
-    step_fn = vmap(grad_and_value(member_loss))
+    step_fn = _stacked_step(population, loss_fn) if _stacks(population, loss_fn) else \
+        _vmapped_step(base, buffers, loss_fn)
     P = X0.shape[0]
     history = {"step": [], "train_loss": [], "val_loss": []}
     hparam_history = []
@@ -202,6 +202,36 @@ def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_ev
             "hparams": {k: v.cpu().numpy() for k, v in state["hparams"].items()},
             "history": {k: np.array(v) if v else np.empty((0, P)) for k, v in history.items()},
             "hparam_history": hparam_history}
+
+
+def _stacks(population, loss_fn):
+    """Whether a chunk trains by batched matrix products (a plain MLP and a built-in loss)."""
+    return population.path == "bmm" and loss_fn in (_cross_entropy, _mse)
+
+
+def _stacked_step(population, loss_fn):
+    """(gradients, losses) of every member at once for a plain MLP: the stacked (P, in, out)
+    weights through batched matrix products and one backward pass over the sum of the
+    members' mean losses; members share no parameter, so each gradient is its own member's
+    (the sum's derivative by one member's weights is that member's loss's)."""
+
+    def step(params, x, y):
+        leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+        values = loss_fn(population.forward(leaves, x, shared=False), y).mean(dim=1)
+        grads = torch.autograd.grad(values.sum(), list(leaves.values()))
+        return dict(zip(leaves, grads)), values.detach()
+
+    return step
+
+
+def _vmapped_step(base, buffers, loss_fn):
+    """(gradients, losses) of every member for any module: ``grad_and_value`` under vmap."""
+
+    def member_loss(p, x, y):
+        out = functional_call(base, {**p, **buffers}, (x,))
+        return loss_fn(out[None], y)[0].mean()
+
+    return vmap(grad_and_value(member_loss))
 
 
 def _initial_vectors(base, layout, P, init, gen):
