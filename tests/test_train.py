@@ -139,3 +139,42 @@ def test_chunks_give_the_same_result():
     with pytest.raises(ValueError, match="PBT needs all 7 members in one chunk"):
         batch_train(mlp(), data, "adam", {"lr": lrs}, steps=60, batch_size=16, chunk_size=3,
                     pbt=PBT(interval=20))
+
+
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+def test_stacked_mlp_training_equals_torch_optim_adam_step_for_step(loss):
+    """The stacked path (batched matrix products, one backward pass over the members' summed
+    losses) gives each member its own Adam run."""
+    from metaopt.torch.training.train import _minibatch_order, _stacks
+    from metaopt.torch.population import PopulationModule
+    from metaopt.torch.losses import population_loss
+
+    data = small_data()
+    if loss == "mse":
+        data = {k: (X, (y == 1).astype(float)) for k, (X, y) in data.items()}
+
+    def net():
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Linear(6, 12), nn.ReLU(), nn.Linear(12, 1 if loss == "mse"
+                                                                      else 3))
+
+    assert _stacks(PopulationModule(net()), population_loss(loss)[0])
+    lrs = np.array([0.001, 0.01])
+    result = batch_train(net(), data, "adam", {"lr": lrs}, steps=25, batch_size=16, rng=4,
+                         loss=loss)
+    order = _minibatch_order(np.random.default_rng(4), 200, 2, 25, 16)
+    X = torch.as_tensor(data["train"][0], dtype=torch.float32)
+    y = torch.as_tensor(data["train"][1])
+    for i, lr in enumerate(lrs):
+        model = net()
+        opt = torch.optim.Adam(model.parameters(), lr=float(lr))
+        for k in range(25):
+            idx = torch.as_tensor(order[i, k])
+            opt.zero_grad()
+            out = model(X[idx])
+            value = nn.functional.mse_loss(out[:, 0], y[idx].float()) if loss == "mse" \
+                else nn.functional.cross_entropy(out, y[idx])
+            value.backward()
+            opt.step()
+        for name, p in model.named_parameters():
+            torch.testing.assert_close(result.params[name][i], p.detach(), rtol=1e-4, atol=1e-5)
