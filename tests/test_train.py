@@ -178,3 +178,46 @@ def test_stacked_mlp_training_equals_torch_optim_adam_step_for_step(loss):
             opt.step()
         for name, p in model.named_parameters():
             torch.testing.assert_close(result.params[name][i], p.detach(), rtol=1e-4, atol=1e-5)
+
+
+def test_successive_halving_keeps_the_best_third_at_each_rung():
+    from metaopt.torch import SuccessiveHalving
+
+    data = small_data()
+    lrs = np.logspace(-4, -0.5, 9)
+    halving = SuccessiveHalving(eta=3, min_steps=10)
+    assert halving.rungs(90) == [10, 30]
+    full = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=90, batch_size=16, rng=2,
+                       eval_every=10)
+    cut = batch_train(mlp(), data, "adam", {"lr": lrs}, steps=90, batch_size=16, rng=2,
+                      halving=halving, eval_every=10)
+    # 9 members -> 3 after step 10 -> 1 after step 30
+    assert sorted(cut.steps_trained.tolist()) == [10] * 6 + [30] * 2 + [90]
+    np.testing.assert_array_equal(np.bincount(cut.rung), [6, 2, 1])
+    step10 = full.history["val_loss"][0]  # every member's validation loss at step 10
+    survivors = np.flatnonzero(cut.steps_trained > 10)
+    assert set(survivors) == set(np.argsort(step10, kind="stable")[:3])
+    # the last member standing trained exactly as it did without halving
+    winner = int(np.flatnonzero(cut.steps_trained == 90)[0])
+    assert cut.val_loss[winner] == pytest.approx(full.val_loss[winner], rel=1e-5)
+    stopped = np.flatnonzero(cut.steps_trained == 10)
+    np.testing.assert_allclose(cut.val_loss[stopped], step10[stopped], rtol=1e-5)
+    assert np.isnan(cut.history["val_loss"][-1][stopped]).all()
+    assert cut.forward_passes < full.forward_passes
+    with pytest.raises(ValueError, match="eta"):
+        batch_train(mlp(), data, "adam", {"lr": lrs}, steps=90, halving=SuccessiveHalving(eta=1))
+
+
+def test_lr_search_with_successive_halving_records_the_steps_of_each_trial():
+    from metaopt.torch import SuccessiveHalving
+
+    space = Space({"lr": Real(1e-4, 1.0, log=True)})
+    search = LearningRateSearch(mlp(), small_data(), space, steps=60, batch_size=16,
+                                halving=SuccessiveHalving(eta=3, min_steps=20))
+    res = metaopt.minimize(search, space, method="de", vectorized=True, pop_size=9, budget=18,
+                           rng=0)
+    assert np.isfinite(res.fun) and len(search.steps_trained) == 2
+    for trained in search.steps_trained:
+        assert sorted(trained.tolist()) == [20] * 6 + [60] * 3
+    with pytest.raises(TypeError, match="SuccessiveHalving"):
+        LearningRateSearch(mlp(), small_data(), space, halving=3)

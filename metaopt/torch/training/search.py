@@ -4,7 +4,7 @@ import numpy as np
 
 from ...space import Space
 from .optim import cosine, one_cycle, step_decay
-from .train import batch_train
+from .train import SuccessiveHalving, batch_train
 
 __all__ = ["LearningRateSearch"]
 
@@ -34,17 +34,22 @@ class LearningRateSearch:
     schedule : {None, "cosine", "one_cycle", "step"}
         With a schedule, ``lr`` is its peak (one_cycle) or start rate.
     steps, batch_size, loss, device, init : as for batch_train
+    halving : SuccessiveHalving, optional
+        Stop the worse trials of each call at its rungs (:class:`SuccessiveHalving`); a
+        stopped trial's value is its validation loss at its last rung.
 
     Attributes
     ----------
     trials : list of (configurations (n, k), validation losses (n,)) per call
+    steps_trained : list of (n,) arrays per call: the training steps each trial ran (with
+        halving, the rung it reached; ``steps`` for every trial without)
     """
 
     takes_rng = True
 
     def __init__(self, module, data, space, optimizer="adam", fixed=None, schedule=None,
                  steps=300, batch_size=64, loss="cross_entropy", device=None, init="same",
-                 val_fraction=0.2):
+                 val_fraction=0.2, halving=None):
         if not isinstance(space, Space) or not space.named:
             raise TypeError("space must be a named Space, e.g. Space({'lr': Real(1e-4, 1, "
                             "log=True)})")
@@ -56,7 +61,11 @@ class LearningRateSearch:
         self.steps, self.batch_size, self.loss = steps, batch_size, loss
         self.device, self.init = device, init
         self.data = data if "val" in data else self._hold_out(data, val_fraction)
+        if halving is not None and not isinstance(halving, SuccessiveHalving):
+            raise TypeError(f"halving must be a SuccessiveHalving, got {halving!r}")
+        self.halving = halving
         self.trials = []
+        self.steps_trained = []
 
     @staticmethod
     def _hold_out(data, fraction):
@@ -90,6 +99,9 @@ class LearningRateSearch:
         result = batch_train(self.module, self.data, self.optimizer, self.hyperparameters(X),
                              steps=self.steps, batch_size=self.batch_size,
                              rng=rng if rng is not None else 0, device=self.device,
-                             loss=self.loss, members=X.shape[0], init=self.init)
+                             loss=self.loss, members=X.shape[0], init=self.init,
+                             halving=self.halving)
         self.trials.append((X.copy(), result.val_loss.copy()))
+        self.steps_trained.append(result.steps_trained.copy() if result.steps_trained is not None
+                                  else np.full(X.shape[0], self.steps))
         return result.val_loss

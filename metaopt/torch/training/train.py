@@ -15,7 +15,7 @@ from ..params import default_device
 from ..population import PopulationModule
 from .optim import OPTIMIZERS, Schedule
 
-__all__ = ["batch_train", "TrainResult", "PBT"]
+__all__ = ["batch_train", "TrainResult", "PBT", "SuccessiveHalving"]
 
 
 @dataclass
@@ -33,6 +33,34 @@ class PBT:
 
 
 @dataclass
+class SuccessiveHalving:
+    """Successive halving (K. Jamieson, A. Talwalkar, "Non-stochastic Best Arm Identification
+    and Hyperparameter Optimization", AISTATS 2016; the rungs of L. Li et al., "Hyperband",
+    JMLR 2018): at each rung (``min_steps``, ``min_steps * eta``, ... below ``steps``) the
+    members are ranked by validation loss and only the best ``1 / eta`` (at least one) train
+    on; a stopped member keeps the weights and the validation loss of its last rung.
+
+    ``min_steps`` defaults to ``steps // eta**2`` (two rungs)."""
+
+    eta: int = 3
+    min_steps: int = None
+
+    def rungs(self, steps):
+        """The steps at which members are compared (each below ``steps``)."""
+        if isinstance(self.eta, bool) or not isinstance(self.eta, int) or self.eta < 2:
+            raise ValueError(f"SuccessiveHalving: eta must be an int >= 2, got {self.eta!r}")
+        first = self.min_steps if self.min_steps is not None else steps // self.eta ** 2
+        if isinstance(first, bool) or not isinstance(first, int) or first < 1:
+            raise ValueError(f"SuccessiveHalving: min_steps must be an int >= 1 (and "
+                             f"steps // eta**2 >= 1 by default), got {first!r}")
+        out, rung = [], first
+        while rung < steps:
+            out.append(rung)
+            rung *= self.eta
+        return out
+
+
+@dataclass
 class TrainResult:
     """What :func:`batch_train` returns; arrays have one entry per member."""
 
@@ -46,6 +74,9 @@ class TrainResult:
     hparam_history: list = field(default_factory=list)
     forward_passes: int = 0
     seconds: float = 0.0
+    #: With successive halving: the steps each member trained and the rungs it passed.
+    steps_trained: np.ndarray = None
+    rung: np.ndarray = None
 
 
 def _tensors(pair, dtype, device, classification):
@@ -66,7 +97,7 @@ def _member_count(hparams):
 
 def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_size=64,
                 rng=None, device=None, loss="cross_entropy", members=None, init="same",
-                eval_every=None, pbt=None, chunk_size=None):
+                eval_every=None, pbt=None, chunk_size=None, halving=None):
     """Train P copies of ``module`` at once, each with its own hyperparameters.
 
     For a plain MLP (an ``nn.Sequential`` of Linear layers and activations) with a built-in
@@ -99,7 +130,10 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
     chunk_size : int, optional
         Members trained together; more are trained chunk after chunk. Default: as many as fit
         in about 1 GB (parameters, gradients, optimizer state and activations). Results do not
-        depend on it. PBT needs all members in one chunk.
+        depend on it. PBT and successive halving need all members in one chunk.
+    halving : SuccessiveHalving, optional
+        Stop the worse members at its rungs; ``val_loss`` (and ``params``) of a stopped
+        member are those of its last rung, ``steps_trained`` and ``rung`` say where.
 
     Returns
     -------
@@ -125,7 +159,17 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
     X0 = _initial_vectors(population.module, layout, P, init, gen)
     order = _minibatch_order(gen, train[0].shape[0], P, steps, batch_size)
     chunk = chunk_size or _default_chunk(layout, batch_size, device)
+    if halving is not None:
+        if not isinstance(halving, SuccessiveHalving):
+            raise TypeError(f"halving must be a SuccessiveHalving, got {halving!r}")
+        if pbt is not None:
+            raise ValueError("successive halving and PBT cannot run together")
+        halving.rungs(steps)  # checked before any training
+        chunk = max(chunk, P) if chunk_size is None else chunk
     if P > chunk:
+        if halving is not None:
+            raise ValueError(f"successive halving needs all {P} members in one chunk; pass "
+                             f"chunk_size={P}")
         if pbt is not None:
             raise ValueError(f"PBT needs all {P} members in one chunk; pass chunk_size={P}")
         if any(isinstance(v, Schedule) for v in hparams.values()):
@@ -137,9 +181,16 @@ def batch_train(module, data, optimizer="adam", hparams=None, steps=500, batch_s
               for k, v in hparams.items()}
         pieces.append(_train_chunk(population, OPTIMIZERS[optimizer](**hp),
                                    X0[members_here], order[members_here], train, val, loss_fn,
-                                   steps, eval_every, pbt, gen))
-    forward = P * steps * batch_size + P * (train[0].shape[0] + val[0].shape[0])
-    return _joined(pieces, P, classification, int(forward), time.perf_counter() - started)
+                                   steps, eval_every, pbt, gen,
+                                   halving.rungs(steps) if halving is not None else (),
+                                   halving.eta if halving is not None else None))
+    trained = np.concatenate([p["steps_trained"] for p in pieces])
+    forward = int(trained.sum()) * batch_size + P * (train[0].shape[0] + val[0].shape[0])
+    result = _joined(pieces, P, classification, int(forward), time.perf_counter() - started)
+    if halving is not None:
+        result.steps_trained = trained
+        result.rung = np.concatenate([p["rung"] for p in pieces])
+    return result
 
 
 def _joined(pieces, P, classification, forward_passes, seconds):
@@ -168,7 +219,8 @@ def _default_chunk(layout, batch_size, device):
     return max(1, int(1e9 // per_member))
 
 
-def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_every, pbt, gen):
+def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_every, pbt, gen,
+                 rungs=(), eta=None):
     base, layout = population.module, population.layout
     device = population.device
     params = {k: v.clone() for k, v in layout.stacked(X0, device).items()}
@@ -181,6 +233,7 @@ def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_ev
     history = {"step": [], "train_loss": [], "val_loss": []}
     hparam_history = []
     running = torch.zeros(P, dtype=torch.float64, device=device)
+    halving = _Halving(P, rungs, eta, val, population, loss_fn)
     for k in range(steps):
         idx = torch.as_tensor(order[:, k], device=device)
         grads, values = step_fn(params, train[0][idx], train[1][idx])
@@ -188,20 +241,101 @@ def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_ev
         running = 0.9 * running + 0.1 * values.detach().double() if k else values.double()
         if eval_every and (k + 1) % eval_every == 0:
             history["step"].append(k + 1)
-            history["train_loss"].append(running.cpu().numpy().copy())
-            history["val_loss"].append(_evaluate(population, params, val, loss_fn)[0])
+            history["train_loss"].append(halving.expand(running.cpu().numpy()))
+            history["val_loss"].append(halving.expand(
+                _evaluate(population, params, val, loss_fn)[0]))
         if pbt is not None and (k + 1) % pbt.interval == 0 and k + 1 < steps:
             params, state = _exploit_and_explore(pbt, population, params, state, val, loss_fn,
                                                  gen)
             hparam_history.append({"step": k + 1, **{n: state["hparams"][n].cpu().numpy().copy()
                                                       for n in pbt.hparams}})
+        if k + 1 in halving.rungs:
+            keep = halving.prune(k + 1, params)
+            params, state = _members(params, state, keep)
+            order, running = order[keep], running[torch.as_tensor(keep, device=device)]
     train_loss, train_acc = _evaluate(population, params, train, loss_fn)
     val_loss, val_acc = _evaluate(population, params, val, loss_fn)
-    return {"params": {k: v.detach() for k, v in params.items()}, "train_loss": train_loss,
+    params = {k: v.detach() for k, v in params.items()}
+    halving.steps_trained[halving.active] = steps
+    if halving.rungs:
+        params, (train_loss, train_acc, val_loss, val_acc) = halving.joined(
+            params, (train_loss, train_acc, val_loss, val_acc))
+    return {"params": params, "train_loss": train_loss,
             "val_loss": val_loss, "train_acc": train_acc, "val_acc": val_acc,
+            "steps_trained": halving.steps_trained, "rung": halving.rung,
             "hparams": {k: v.cpu().numpy() for k, v in state["hparams"].items()},
             "history": {k: np.array(v) if v else np.empty((0, P)) for k, v in history.items()},
             "hparam_history": hparam_history}
+
+
+class _Halving:
+    """The members still training and what the stopped ones left at their last rung."""
+
+    def __init__(self, P, rungs, eta, val, population, loss_fn):
+        self.rungs, self.eta = tuple(rungs), eta
+        self.active = np.arange(P)  # original indices of the members still training
+        self.steps_trained = np.full(P, 0, dtype=np.int64)
+        self.rung = np.zeros(P, dtype=np.int64)
+        self.stopped = {}  # original index -> (params, train/val losses and accuracies)
+        self.val, self.population, self.loss_fn = val, population, loss_fn
+
+    def expand(self, values):
+        """A (P,) array of the active members' ``values``, NaN for the stopped ones."""
+        out = np.full(self.steps_trained.size, np.nan)
+        out[self.active] = values
+        return out
+
+    def prune(self, step, params):
+        """Rank the active members at this rung; returns the positions of those kept."""
+        losses, accuracy = _evaluate(self.population, params, self.val, self.loss_fn)
+        kept = max(1, self.active.size // self.eta)
+        ranked = np.argsort(losses, kind="stable")
+        keep, stop = np.sort(ranked[:kept]), ranked[kept:]
+        for pos in stop:
+            member = self.active[pos]
+            self.steps_trained[member] = step
+            self.stopped[member] = ({k: v[pos].detach().clone() for k, v in params.items()},
+                                    losses[pos], None if accuracy is None else accuracy[pos])
+        self.rung[self.active[keep]] += 1
+        self.active = self.active[keep]
+        return keep
+
+    def joined(self, params, finals):
+        """Every member's weights and values, in member order: the survivors' at the end,
+        the stopped ones' at their rung (their train values are their validation's)."""
+        P = self.steps_trained.size
+        full = {k: torch.empty((P,) + tuple(v.shape[1:]), dtype=v.dtype, device=v.device)
+                for k, v in params.items()}
+        for k, v in params.items():
+            full[k][torch.as_tensor(self.active, device=v.device)] = v
+        out = []
+        for values in finals:
+            if values is None:
+                out.append(None)
+                continue
+            arr = np.empty(P)
+            arr[self.active] = values
+            out.append(arr)
+        for member, (p, val_loss, val_acc) in self.stopped.items():
+            for k in full:
+                full[k][member] = p[k]
+            out[0][member] = out[2][member] = val_loss
+            if out[1] is not None:
+                out[1][member] = out[3][member] = val_acc
+        return full, tuple(out)
+
+
+def _members(params, state, keep):
+    """The parameters and optimizer state of the members at positions ``keep``."""
+    first = next(iter(params.values()))
+    P = first.shape[0]
+    idx = torch.as_tensor(keep, device=first.device)
+    params = {n: v[idx] for n, v in params.items()}
+    buffers = {n: {b: (buf[idx] if torch.is_tensor(buf) and buf.ndim >= 1
+                       and buf.shape[0] == P else buf) for b, buf in per.items()}
+               for n, per in state["buffers"].items()}
+    hparams = {n: h[idx] for n, h in state["hparams"].items()}
+    return params, {**state, "hparams": hparams, "buffers": buffers}
 
 
 def _stacks(population, loss_fn):
