@@ -221,3 +221,17 @@ def test_lr_search_with_successive_halving_records_the_steps_of_each_trial():
         assert sorted(trained.tolist()) == [20] * 6 + [60] * 3
     with pytest.raises(TypeError, match="SuccessiveHalving"):
         LearningRateSearch(mlp(), small_data(), space, halving=3)
+
+
+def test_hyperband_runs_its_brackets_in_turn():
+    from metaopt.torch import Hyperband
+
+    brackets = Hyperband(eta=3, min_steps=5).brackets(90)
+    assert [b.rungs(90) for b in brackets] == [[10, 30], [30], []]
+    space = Space({"lr": Real(1e-4, 1.0, log=True)})
+    search = LearningRateSearch(mlp(), small_data(), space, steps=90, batch_size=16,
+                                halving=Hyperband(eta=3, min_steps=5))
+    for call in range(3):
+        search(np.full((9, 1), 0.01) * (1 + np.arange(9))[:, None], rng=call)
+    assert [sorted(set(t.tolist())) for t in search.steps_trained] == [[10, 30, 90], [30, 90],
+                                                                        [90]]

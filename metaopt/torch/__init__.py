@@ -19,11 +19,11 @@ from .gym import GymFitness
 from .init import init_parameters
 from .params import ParameterLayout, default_device
 from .population import PopulationModule
-from .training import PBT, LearningRateSearch, SuccessiveHalving, TrainResult, batch_train, \
-    optim
+from .training import PBT, Hyperband, LearningRateSearch, SuccessiveHalving, TrainResult, \
+    batch_train, optim
 
 sys.modules[f"{__name__}.optim"] = optim  # `import metaopt.torch.optim` keeps working
 
 __all__ = ["NetworkFitness", "GymFitness", "init_parameters", "ParameterLayout",
            "PopulationModule", "default_device", "batch_train", "TrainResult", "PBT",
-           "SuccessiveHalving", "LearningRateSearch", "optim"]
+           "SuccessiveHalving", "Hyperband", "LearningRateSearch", "optim"]

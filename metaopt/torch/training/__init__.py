@@ -5,6 +5,8 @@ and learning-rate search (:mod:`.search`). The gradient against gradient-free ex
 
 from . import optim
 from .search import LearningRateSearch
-from .train import PBT, SuccessiveHalving, TrainResult, batch_train
+from .halving import Hyperband, SuccessiveHalving
+from .train import PBT, TrainResult, batch_train
 
-__all__ = ["optim", "batch_train", "TrainResult", "PBT", "SuccessiveHalving", "LearningRateSearch"]
+__all__ = ["optim", "batch_train", "TrainResult", "PBT", "SuccessiveHalving", "Hyperband",
+           "LearningRateSearch"]

@@ -4,7 +4,8 @@ import numpy as np
 
 from ...space import Space
 from .optim import cosine, one_cycle, step_decay
-from .train import SuccessiveHalving, batch_train
+from .halving import Hyperband, SuccessiveHalving
+from .train import batch_train
 
 __all__ = ["LearningRateSearch"]
 
@@ -34,9 +35,10 @@ class LearningRateSearch:
     schedule : {None, "cosine", "one_cycle", "step"}
         With a schedule, ``lr`` is its peak (one_cycle) or start rate.
     steps, batch_size, loss, device, init : as for batch_train
-    halving : SuccessiveHalving, optional
-        Stop the worse trials of each call at its rungs (:class:`SuccessiveHalving`); a
-        stopped trial's value is its validation loss at its last rung.
+    halving : SuccessiveHalving or Hyperband, optional
+        Stop the worse trials of each call at its rungs (:class:`SuccessiveHalving`; with
+        :class:`Hyperband`, each call runs the next of its brackets); a stopped trial's value
+        is its validation loss at its last rung.
 
     Attributes
     ----------
@@ -61,8 +63,9 @@ class LearningRateSearch:
         self.steps, self.batch_size, self.loss = steps, batch_size, loss
         self.device, self.init = device, init
         self.data = data if "val" in data else self._hold_out(data, val_fraction)
-        if halving is not None and not isinstance(halving, SuccessiveHalving):
-            raise TypeError(f"halving must be a SuccessiveHalving, got {halving!r}")
+        if halving is not None and not isinstance(halving, (SuccessiveHalving, Hyperband)):
+            raise TypeError(f"halving must be a SuccessiveHalving or a Hyperband, got "
+                            f"{halving!r}")
         self.halving = halving
         self.trials = []
         self.steps_trained = []
@@ -100,7 +103,8 @@ class LearningRateSearch:
                              steps=self.steps, batch_size=self.batch_size,
                              rng=rng if rng is not None else 0, device=self.device,
                              loss=self.loss, members=X.shape[0], init=self.init,
-                             halving=self.halving)
+                             halving=self.halving.bracket(len(self.trials), self.steps)
+                             if isinstance(self.halving, Hyperband) else self.halving)
         self.trials.append((X.copy(), result.val_loss.copy()))
         self.steps_trained.append(result.steps_trained.copy() if result.steps_trained is not None
                                   else np.full(X.shape[0], self.steps))

@@ -13,9 +13,10 @@ from ..init import init_parameters
 from ..losses import _cross_entropy, _mse, population_loss
 from ..params import default_device
 from ..population import PopulationModule
+from .halving import SuccessiveHalving, _Halving
 from .optim import OPTIMIZERS, Schedule
 
-__all__ = ["batch_train", "TrainResult", "PBT", "SuccessiveHalving"]
+__all__ = ["batch_train", "TrainResult", "PBT"]
 
 
 @dataclass
@@ -30,34 +31,6 @@ class PBT:
     fraction: float = 0.25
     perturb: tuple = (0.8, 1.2)
     hparams: tuple = ("lr",)
-
-
-@dataclass
-class SuccessiveHalving:
-    """Successive halving (K. Jamieson, A. Talwalkar, "Non-stochastic Best Arm Identification
-    and Hyperparameter Optimization", AISTATS 2016; the rungs of L. Li et al., "Hyperband",
-    JMLR 2018): at each rung (``min_steps``, ``min_steps * eta``, ... below ``steps``) the
-    members are ranked by validation loss and only the best ``1 / eta`` (at least one) train
-    on; a stopped member keeps the weights and the validation loss of its last rung.
-
-    ``min_steps`` defaults to ``steps // eta**2`` (two rungs)."""
-
-    eta: int = 3
-    min_steps: int = None
-
-    def rungs(self, steps):
-        """The steps at which members are compared (each below ``steps``)."""
-        if isinstance(self.eta, bool) or not isinstance(self.eta, int) or self.eta < 2:
-            raise ValueError(f"SuccessiveHalving: eta must be an int >= 2, got {self.eta!r}")
-        first = self.min_steps if self.min_steps is not None else steps // self.eta ** 2
-        if isinstance(first, bool) or not isinstance(first, int) or first < 1:
-            raise ValueError(f"SuccessiveHalving: min_steps must be an int >= 1 (and "
-                             f"steps // eta**2 >= 1 by default), got {first!r}")
-        out, rung = [], first
-        while rung < steps:
-            out.append(rung)
-            rung *= self.eta
-        return out
 
 
 @dataclass
@@ -233,7 +206,7 @@ def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_ev
     history = {"step": [], "train_loss": [], "val_loss": []}
     hparam_history = []
     running = torch.zeros(P, dtype=torch.float64, device=device)
-    halving = _Halving(P, rungs, eta, val, population, loss_fn)
+    halving = _Halving(P, rungs, eta, lambda p: _evaluate(population, p, val, loss_fn))
     for k in range(steps):
         idx = torch.as_tensor(order[:, k], device=device)
         grads, values = step_fn(params, train[0][idx], train[1][idx])
@@ -266,63 +239,6 @@ def _train_chunk(population, opt, X0, order, train, val, loss_fn, steps, eval_ev
             "hparams": {k: v.cpu().numpy() for k, v in state["hparams"].items()},
             "history": {k: np.array(v) if v else np.empty((0, P)) for k, v in history.items()},
             "hparam_history": hparam_history}
-
-
-class _Halving:
-    """The members still training and what the stopped ones left at their last rung."""
-
-    def __init__(self, P, rungs, eta, val, population, loss_fn):
-        self.rungs, self.eta = tuple(rungs), eta
-        self.active = np.arange(P)  # original indices of the members still training
-        self.steps_trained = np.full(P, 0, dtype=np.int64)
-        self.rung = np.zeros(P, dtype=np.int64)
-        self.stopped = {}  # original index -> (params, train/val losses and accuracies)
-        self.val, self.population, self.loss_fn = val, population, loss_fn
-
-    def expand(self, values):
-        """A (P,) array of the active members' ``values``, NaN for the stopped ones."""
-        out = np.full(self.steps_trained.size, np.nan)
-        out[self.active] = values
-        return out
-
-    def prune(self, step, params):
-        """Rank the active members at this rung; returns the positions of those kept."""
-        losses, accuracy = _evaluate(self.population, params, self.val, self.loss_fn)
-        kept = max(1, self.active.size // self.eta)
-        ranked = np.argsort(losses, kind="stable")
-        keep, stop = np.sort(ranked[:kept]), ranked[kept:]
-        for pos in stop:
-            member = self.active[pos]
-            self.steps_trained[member] = step
-            self.stopped[member] = ({k: v[pos].detach().clone() for k, v in params.items()},
-                                    losses[pos], None if accuracy is None else accuracy[pos])
-        self.rung[self.active[keep]] += 1
-        self.active = self.active[keep]
-        return keep
-
-    def joined(self, params, finals):
-        """Every member's weights and values, in member order: the survivors' at the end,
-        the stopped ones' at their rung (their train values are their validation's)."""
-        P = self.steps_trained.size
-        full = {k: torch.empty((P,) + tuple(v.shape[1:]), dtype=v.dtype, device=v.device)
-                for k, v in params.items()}
-        for k, v in params.items():
-            full[k][torch.as_tensor(self.active, device=v.device)] = v
-        out = []
-        for values in finals:
-            if values is None:
-                out.append(None)
-                continue
-            arr = np.empty(P)
-            arr[self.active] = values
-            out.append(arr)
-        for member, (p, val_loss, val_acc) in self.stopped.items():
-            for k in full:
-                full[k][member] = p[k]
-            out[0][member] = out[2][member] = val_loss
-            if out[1] is not None:
-                out[1][member] = out[3][member] = val_acc
-        return full, tuple(out)
 
 
 def _members(params, state, keep):
