@@ -42,7 +42,7 @@ class RunningNormalizer:
         self.eps, self.clip = float(eps), float(clip)
 
     def update(self, batch):
-        """Add the observations ``batch`` (k, *shape)."""
+        """Add the observations ``batch``, shape ``(k, *shape)``."""
         batch = np.asarray(batch, dtype=float)
         if batch.shape[0]:
             mean = batch.mean(axis=0)
@@ -105,7 +105,7 @@ class GymFitness:
     env : str or callable
         A gymnasium id (``"CartPole-v1"``) or a function returning a new environment.
     policy : torch.nn.Module
-        Maps observations (B, *obs_shape) to actions: one output per action of a ``Discrete``
+        Maps observations ``(B, *obs_shape)`` to actions: one output per action of a ``Discrete``
         space (the largest is taken) or the action's shape for a ``Box`` (clipped to its
         bounds). Its parameters are the initialisation (``x0``).
     episodes : int, default 1
