@@ -220,11 +220,11 @@ def resume_optimizer(path, opt, settings=None):
 
 
 def _check_engine_state(state):
+    state.setdefault("objective_state", None)  # written before objectives kept state
     if "settings" not in state and set(state) == set(CHECKPOINT_FIELDS) - {"settings"}:
         raise StateError("it was written by an earlier metaopt, before optimizer state was "
                          "declared and a run's settings recorded; it cannot be resumed by "
                          "this version: start the run again")
-    state.setdefault("objective_state", None)  # written before objectives kept state
     if set(state) != set(CHECKPOINT_FIELDS):
         raise StateError(f"the checkpoint holds the fields {sorted(state)}, expected "
                          f"{sorted(CHECKPOINT_FIELDS)}")

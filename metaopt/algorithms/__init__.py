@@ -15,6 +15,8 @@ from .nsga3 import NSGA3
 from .pgpe import PGPE
 from .sa import SA
 from .random_search import LatinHypercubeSearch, RandomSearch, SobolSearch
+from .jso import JSO
+from .lsrtde import LSRTDE
 from .shade import LSHADE, SHADE
 from .tabu import Tabu
 from .xnes import XNES
@@ -30,6 +32,8 @@ REGISTRY = {
     "jade": JADE,
     "shade": SHADE,
     "lshade": LSHADE,
+    "jso": JSO,
+    "lsrtde": LSRTDE,
     "ils": ILS,
     "ga": GA,
     "sa": SA,

@@ -108,8 +108,14 @@ class AdaptiveDE(PopulationOptimizer):
         if isinstance(counts, (int, np.integer)):
             counts = np.full(n, counts, np.int64)
         trial, self._F, self._CR = KA.pbest_trials(self.pop, self.fit, self.archive.rows,
-                                                   self.memory_F, self.memory_CR, u, z, counts)
+                                                   self.memory_F, self.memory_CR, u, z, counts,
+                                                   **self._trial_rules())
         return trial
+
+    def _trial_rules(self):
+        """Keyword arguments of :func:`~metaopt.kernels.adaptive.pbest_trials` beyond the
+        population and the draws (jSO's schedule-dependent rules); none here."""
+        return {}
 
     def _after_init(self):
         if self._told is not None:  # constrained: each member's objective and violation

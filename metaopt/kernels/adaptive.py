@@ -22,7 +22,8 @@ def truncated_cauchy(mu, scale, u):
 
 
 @njit(cache=True)
-def adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z_CR):
+def adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z_CR, cr_floor=0.0, f_cap=1.0,
+                        fixed_last=False):
     """Per-individual F and CR drawn from a success-history memory.
 
     Parameters
@@ -30,11 +31,14 @@ def adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z_CR):
     memory_F, memory_CR : (H,) means; a negative CR entry is L-SHADE's terminal value
     u_slot, u_F : (n,) uniforms choosing the slot ``r = floor(u H)`` and drawing F
     z_CR : (n,) standard normals drawing CR
+    cr_floor, f_cap : jSO's early bounds: ``CR = max(CR, cr_floor)``, ``F = min(F, f_cap)``
+    fixed_last : jSO's last slot, which always gives ``M_F = M_CR = 0.9``
 
     Returns
     -------
-    F : (n,) Cauchy(M_F[r], 0.1) conditioned on > 0, capped at 1
-    CR : (n,) N(M_CR[r], 0.1) clipped to [0, 1], or 0 where M_CR[r] is terminal
+    F : (n,) Cauchy(M_F[r], 0.1) conditioned on > 0, capped at 1 (and f_cap)
+    CR : (n,) N(M_CR[r], 0.1) clipped to [0, 1], or 0 where M_CR[r] is terminal (then at
+    least cr_floor)
     """
     n = u_slot.shape[0]
     H = memory_F.shape[0]
@@ -42,14 +46,17 @@ def adaptive_parameters(memory_F, memory_CR, u_slot, u_F, z_CR):
     CR = np.empty(n)
     for i in range(n):
         r = int(u_slot[i] * H)
-        m_cr = memory_CR[r]
-        CR[i] = 0.0 if m_cr < 0.0 else min(max(m_cr + 0.1 * z_CR[i], 0.0), 1.0)
-        F[i] = truncated_cauchy(memory_F[r], 0.1, u_F[i])
+        m_f, m_cr = memory_F[r], memory_CR[r]
+        if fixed_last and r == H - 1:
+            m_f, m_cr = 0.9, 0.9
+        CR[i] = max(0.0 if m_cr < 0.0 else min(max(m_cr + 0.1 * z_CR[i], 0.0), 1.0), cr_floor)
+        F[i] = min(truncated_cauchy(m_f, 0.1, u_F[i]), f_cap)
     return F, CR
 
 
 @njit(cache=True)
-def pbest_trials(pop, fit, archive, memory_F, memory_CR, u, z_CR, counts):
+def pbest_trials(pop, fit, archive, memory_F, memory_CR, u, z_CR, counts, jf_scale=1.0,
+                 cr_floor=0.0, f_cap=1.0, fixed_last=False, exclude_self=False):
     """One generation of current-to-pbest/1/bin trials of JADE, SHADE and L-SHADE, composed in
     one call from pre-drawn numbers (Zhang & Sanderson 2009; Tanabe & Fukunaga 2013, 2014).
 
@@ -69,29 +76,41 @@ def pbest_trials(pop, fit, archive, memory_F, memory_CR, u, z_CR, counts):
         F, the p-best's rank and the greedy fraction (the last is read by the caller)
     z_CR : (n,) standard normals drawing CR
     counts : (n,) int64, how many of the best each row's p-best is drawn from
+    jf_scale : jSO's weighted F of the p-best term, ``F_w = jf_scale F`` (1: current-to-pbest)
+    cr_floor, f_cap, fixed_last : jSO's parameter rules (:func:`adaptive_parameters`)
+    exclude_self : jSO's p-best other than the target (uniform over the others of the best)
 
     Returns
     -------
     trial : (n, d) inside the unit cube; F, CR : (n,) the parameters drawn
     """
     n, d = pop.shape
-    F, CR = adaptive_parameters(memory_F, memory_CR, u[:, d + 3], u[:, d + 4], z_CR)
+    F, CR = adaptive_parameters(memory_F, memory_CR, u[:, d + 3], u[:, d + 4], z_CR, cr_floor,
+                                f_cap, fixed_last)
     order = np.argsort(fit, kind="mergesort")
+    rank = np.empty(n, np.int64)
+    for k in range(n):
+        rank[order[k]] = k
     ranges = np.empty(2, np.int64)
     ranges[0] = n
     ranges[1] = n + archive.shape[0]
     picks = sample_indices(u[:, :2], ranges)
     trial = np.empty((n, d))
     for i in range(n):
-        g = order[int(u[i, d + 5] * counts[i])]
+        if exclude_self and rank[i] < counts[i]:  # among the other counts[i] - 1 best
+            k = int(u[i, d + 5] * (counts[i] - 1))
+            g = order[k + 1 if k >= rank[i] else k]
+        else:
+            g = order[int(u[i, d + 5] * counts[i])]
         b, c = picks[i, 0], picks[i, 1]
         jrand = int(u[i, 2] * d)
         f, cr = F[i], CR[i]
+        fw = f * jf_scale
         for j in range(d):
             x = pop[i, j]
             if u[i, 3 + j] < cr or j == jrand:
                 xc = pop[c, j] if c < n else archive[c - n, j]
-                v = x + f * (pop[g, j] - x) + f * (pop[b, j] - xc)
+                v = x + fw * (pop[g, j] - x) + f * (pop[b, j] - xc)
                 if v < 0.0:
                     v = 0.5 * x
                 elif v > 1.0:
