@@ -104,8 +104,9 @@ class LSRTDE(Optimizer):
         self._set_rank_cdf()
 
     def _set_rank_cdf(self):
-        weights = np.exp(-np.arange(self.gen_size) / max(self.gen_size, 1) * 3)
-        self._rank_cdf = np.cumsum(weights) / weights.sum() if self.gen_size else weights
+        n = 0 if self.front is None else self.front.shape[0]  # not gen_size: checked later
+        weights = np.exp(-np.arange(n) / max(n, 1) * 3)
+        self._rank_cdf = np.cumsum(weights) / weights.sum() if n else weights
 
     def _state_problem(self):
         if self.front is not None:
@@ -113,8 +114,10 @@ class LSRTDE(Optimizer):
             if not self.min_pop_size <= n <= self.pop_size or self.elite.shape[0] != n:
                 return f"front and elite must hold the same N in [{self.min_pop_size}, " \
                        f"{self.pop_size}] members"
-            if self.gen_size != n or self.trials_done > n or self.target >= n:
-                return "the generation's size, trial count and target must fit the front"
+            if self.gen_size != n or self.trials_done > n or self.target >= n or \
+                    self.success_slot >= n:
+                return "the generation's size, trial count, target and success slot must fit " \
+                       "the front"
             if self.elite_order.shape != (n,) or self.front_order.shape != (n,) or \
                     self.elite_order.max() >= n or self.front_order.max() >= n:
                 return "the rankings must order the N members"
@@ -124,6 +127,8 @@ class LSRTDE(Optimizer):
                 return "one success record per successful trial"
             if not 2 <= self.pbest_size <= n:
                 return f"pbest_size={self.pbest_size} is outside [2, {n}]"
+        elif self.gen_size or self.trials_done or self.success_f.size or self.elite is not None:
+            return "before the first population is told, no generation can be in progress"
         if self.memory_index >= self.memory_size:
             return f"memory_index={self.memory_index} is not below {self.memory_size}"
         return super()._state_problem()
