@@ -23,6 +23,7 @@ import metaopt
 from metaopt import METHODS, REGISTRY
 
 from . import report
+from .statistics import format_comparisons, pairwise_comparisons
 
 
 # -- problems -----------------------------------------------------------------------------------
@@ -168,8 +169,13 @@ def cmd_compare(args):
               f"{np.median(times):11.2f}s")
     if problem.optimum is not None:
         print(f"(known optimum {problem.optimum:g})")
+    tests = pairwise_comparisons({m: v for m, (v, _) in finals.items()}) \
+        if len(finals) > 1 else []
+    if tests:
+        print(format_comparisons(tests))
     if out is not None:
-        report.write_compare(out, problem, budget, args.seeds, curves, finals, rows, runs)
+        report.write_compare(out, problem, budget, args.seeds, curves, finals, rows, runs,
+                             tests)
     return 0
 
 

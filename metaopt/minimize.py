@@ -59,9 +59,12 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         The same seed gives the same x, fun and nfev, whatever ``workers`` and ``backend``.
     vectorized : bool, default False
     callback : callable, optional
-        Called after each generation; return True (or raise StopIteration) to stop. As in
-        scipy: ``callback(intermediate_result)``, one parameter, gets the Result so far;
-        ``callback(xk, convergence)``, two, differential_evolution's old style.
+        Called after each generation; return True (or raise StopIteration) to stop. Its style
+        is decided as scipy decides it, by the parameter's name: ``callback(
+        intermediate_result)`` gets the Result so far; any other callback gets a copy of the
+        best ``xk``, and one with two positional parameters ``(xk, convergence)``,
+        differential_evolution's style. (``metaopt.run`` on an ask/tell object always
+        passes the Result.)
     init : {"lhs", "sobol", "random"} or array, optional
         The initial population of population-based methods.
     workers, backend, client : parallel evaluation (joblib processes, threads, or dask)

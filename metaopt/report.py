@@ -84,8 +84,9 @@ def write_front(out, res, problem):
     _said(written)
 
 
-def write_compare(out, problem, budget, seeds, curves, finals, rows, runs):
-    """``metaopt compare``: median/min/max curves, a summary per method, the shaded plot."""
+def write_compare(out, problem, budget, seeds, curves, finals, rows, runs, tests=()):
+    """``metaopt compare``: median/min/max curves, a summary per method, the pairwise tests
+    (:func:`metaopt.statistics.pairwise_comparisons`), the shaded plot."""
     from . import plotting
 
     with open(out / "history.csv", "w", newline="") as handle:
@@ -99,7 +100,8 @@ def write_compare(out, problem, budget, seeds, curves, finals, rows, runs):
                for m, (v, t) in finals.items()}
     with open(out / "result.json", "w") as handle:
         json.dump({"problem": problem.name, "budget": budget, "seeds": seeds,
-                   "optimum": problem.optimum, "methods": summary, "runs": rows},
+                   "optimum": problem.optimum, "methods": summary, "runs": rows,
+                   "tests": list(tests)},
                   handle, indent=2)
     written = [out / "history.csv", out / "result.json"]
     title = f"{problem.name}: median of {seeds} seeds, best to worst shaded"

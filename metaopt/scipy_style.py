@@ -8,7 +8,8 @@ import numpy as np
 
 from .result import History
 
-__all__ = ["WithArgs", "Negated", "adapt_callback", "flip_result", "convergence"]
+__all__ = ["WithArgs", "Negated", "adapt_callback", "callback_style", "flip_result",
+           "convergence"]
 
 
 class WithArgs:
@@ -60,35 +61,42 @@ def convergence(population_fun, tol=0.01):
     return float(tol / (spread + np.finfo(float).eps))
 
 
-def _takes_xk_and_convergence(callback):
-    """differential_evolution's old style: two positional parameters (or ``*args``)."""
+def callback_style(callback):
+    """How ``minimize`` calls ``callback``, decided as scipy decides it
+    (``scipy.optimize._optimize._wrap_callback``): by the parameter's *name*. A callback whose
+    only parameter is named ``intermediate_result`` gets the Result so far (as a keyword);
+    any other gets a copy of ``xk``, and where it takes a second positional parameter (or
+    ``*args``), differential_evolution's ``convergence`` too. Returns "result", "xk" or
+    "xk_convergence"."""
     try:
         params = list(inspect.signature(callback).parameters.values())
-    except (TypeError, ValueError):  # builtins without a signature: the Result
-        return False
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                  and p.default is p.empty]
-    return len(positional) >= 2 or (not positional and any(p.kind == p.VAR_POSITIONAL
-                                                           for p in params))
+    except (TypeError, ValueError):  # builtins without a signature: scipy's default, xk
+        return "xk"
+    if {p.name for p in params} == {"intermediate_result"}:
+        return "result"
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params):
+        return "xk_convergence"
+    return "xk"
 
 
 def adapt_callback(callback, maximize, signs=None):
-    """The engine's ``callback(result)`` for a scipy-style callback: one of one parameter
-    (scipy's ``intermediate_result``, whatever its name) receives the Result so far; one of two
-    positional parameters gets differential_evolution's old style ``(xk, convergence)``.
+    """The engine's ``callback(result)`` for a scipy-style callback (:func:`callback_style`):
+    ``callback(intermediate_result=res)``, ``callback(xk)`` or ``callback(xk, convergence)``.
     Returning True, or raising StopIteration, stops the run."""
     if callback is None or not callable(callback):
         return callback  # the engine names a callback that is not callable
-    old_style = _takes_xk_and_convergence(callback)
-    if not old_style and not maximize:
-        return callback
+    style = callback_style(callback)
 
     def engine_callback(res):
         if maximize:
             res = flip_result(res, signs)
-        if old_style:
-            return callback(np.asarray(res.x), convergence(np.asarray(res.population_fun)))
-        return callback(res)
+        if style == "result":
+            return callback(intermediate_result=res)
+        xk = np.array(res.x, copy=True)
+        if style == "xk_convergence":
+            return callback(xk, convergence(np.asarray(res.population_fun)))
+        return callback(xk)
 
     return engine_callback
 

@@ -66,7 +66,8 @@ def _run_free(method, data, seconds, passes):
     marks = []
     start = time.perf_counter()
 
-    def record(r):
+    def record(intermediate_result):
+        r = intermediate_result
         marks.append((r.nfev, time.perf_counter() - start, r.x.copy()))
 
     per_eval = fit.batch_size or len(data["train"][1])

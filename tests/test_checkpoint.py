@@ -47,8 +47,8 @@ def test_checkpoints_are_written_periodically_and_atomically(tmp_path):
     path = tmp_path / "run.ckpt"
     seen = []
 
-    def watch(res):
-        if res.nit % 3 == 0:
+    def watch(intermediate_result):
+        if intermediate_result.nit % 3 == 0:
             seen.append(load_checkpoint(path)["optimizer"]["attributes"]["nit"])
 
     metaopt.minimize(sphere, BOUNDS, method="de", budget=300, rng=0, vectorized=True,

@@ -79,6 +79,9 @@ def test_compare_table_and_shaded_plot(tmp_path):
                                                  "max_best"]
     result = json.loads((tmp_path / "result.json").read_text())
     assert set(result["methods"]) == {"de", "lshade"} and len(result["runs"]) == 4
+    assert "Mann-Whitney" in text and "de         lshade" in text  # the pairwise test
+    (test,) = result["tests"]
+    assert (test["a"], test["b"]) == ("de", "lshade") and 0 < test["p"] <= 1
     assert is_png(tmp_path / "convergence.png")
 
 

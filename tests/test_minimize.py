@@ -67,8 +67,8 @@ def test_dict_objective_over_named_space():
 def test_callback_stops_the_run():
     seen = []
 
-    def cb(intermediate):
-        seen.append(intermediate.nfev)
+    def cb(intermediate_result):
+        seen.append(intermediate_result.nfev)
         return len(seen) == 3
 
     res = metaopt.minimize(sphere_vec, BOUNDS, method="de", budget=5000, rng=0,

@@ -117,7 +117,7 @@ def test_resume_true_starts_or_continues_and_the_first_save_follows_the_first_ba
     path = tmp_path / "job.ckpt"
     seen = []
 
-    def watch(res):
+    def watch(intermediate_result):
         seen.append(load_checkpoint(path)["optimizer"]["attributes"]["nfev"])
         return True
 
@@ -135,7 +135,7 @@ def test_resume_true_starts_or_continues_and_the_first_save_follows_the_first_ba
 def test_callback_truthy_values_stop_as_in_scipy():
     for value in (np.bool_(True), 1, "yes"):
         res = metaopt.minimize(sphere, BOUNDS, method="de", budget=500, rng=0,
-                               vectorized=True, pop_size=10, callback=lambda r, v=value: v)
+                               vectorized=True, pop_size=10, callback=lambda xk, *, v=value: v)
         assert res.nit == 1 and "callback" in res.message
 
 

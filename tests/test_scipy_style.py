@@ -112,3 +112,60 @@ def test_scalar_scipy_bounds_say_they_make_a_one_dimensional_problem():
         res = metaopt.minimize(lambda x: float(np.sum(x ** 2)), Bounds(-5, 5), method="de",
                                budget=100, rng=0)
     assert np.shape(res.x) == (1,)
+
+
+def _calls(callback):
+    """What ``minimize`` passes ``callback`` in one short run: the arguments of its first
+    call."""
+    seen = []
+
+    def record(*args, **kwargs):
+        seen.append((args, kwargs))
+        return True
+
+    import functools
+
+    wrapped = functools.wraps(callback)(record)
+    metaopt.minimize(lambda X: np.sum(X**2, axis=1), [(-1, 1)] * 2, method="de", budget=100,
+                     rng=0, vectorized=True, pop_size=10, callback=wrapped)
+    return seen[0]
+
+
+def test_the_callback_style_is_decided_by_the_parameter_name_as_scipy_decides_it():
+    """scipy.optimize._optimize._wrap_callback: only a callback whose one parameter is named
+    ``intermediate_result`` gets the result; the names scipy's own tests use."""
+    from metaopt.scipy_style import callback_style
+
+    def result_style(intermediate_result):
+        pass
+
+    def one(xk):
+        pass
+
+    def res(res):  # one parameter, another name: scipy passes xk
+        pass
+
+    def two(xk, convergence):
+        pass
+
+    def two_defaulted(xk, convergence=None):
+        pass
+
+    def star(*args):
+        pass
+
+    def keyword(xk, *, flag=False):
+        pass
+
+    assert callback_style(result_style) == "result"
+    for callback in (one, res, keyword):
+        assert callback_style(callback) == "xk", callback
+    for callback in (two, two_defaulted, star, print):
+        assert callback_style(callback) == "xk_convergence", callback
+    args, kwargs = _calls(result_style)
+    assert args == () and isinstance(kwargs["intermediate_result"], metaopt.Result)
+    args, kwargs = _calls(one)
+    assert kwargs == {} and len(args) == 1 and isinstance(args[0], np.ndarray)
+    args, kwargs = _calls(two_defaulted)
+    assert len(args) == 2 and args[0].shape == (2,) and isinstance(args[1], float)
+
