@@ -56,7 +56,14 @@ def check_choice(name, value, options):
 
 
 def check_point(name, value, space):
-    """``value`` as a float array of shape (space.dim,) inside ``space``, or raise naming it."""
+    """``value`` as a float array of shape (space.dim,) inside ``space``, or raise naming it.
+    In a named space a dict of values in the user's terms (``{"opt": "adam", ...}``) works
+    too."""
+    if isinstance(value, dict) and getattr(space, "named", False):
+        try:
+            value = space.from_dict(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name}: {exc}") from None
     try:
         point = np.array(value, dtype=float)
     except (TypeError, ValueError):

@@ -66,7 +66,8 @@ class Integer:
 
 
 class Choice:
-    """A categorical variable; the objective receives one of ``options`` itself."""
+    """A categorical variable; the objective receives one of ``options`` itself. One option
+    is allowed (a constant, as Optuna's one-option categorical)."""
 
     kind = "choice"
     size = 1
@@ -74,8 +75,8 @@ class Choice:
     def __init__(self, options):
         if isinstance(options, (str, bytes)) or not hasattr(options, "__len__"):
             raise TypeError(f"Choice: options must be a sequence, got options={options!r}")
-        if len(options) < 2:
-            raise ValueError(f"Choice: options needs at least 2 entries, got options={options!r}")
+        if len(options) < 1:
+            raise ValueError(f"Choice: options needs at least 1 entry, got options={options!r}")
         self.options = list(options)
 
     def __repr__(self):
@@ -340,6 +341,31 @@ class Space:
             else:
                 out[name] = np.asarray(value, dtype=np.int64)
         return out
+
+    def from_dict(self, values):
+        """One value row from ``{name: value}`` in the user's terms (the option itself for a
+        choice): the inverse of :meth:`to_dict`; every name once, each value checked."""
+        if not self.named:
+            raise TypeError("a dict of values needs a named space, e.g. Space({'lr': ...})")
+        if not isinstance(values, dict) or set(values) != set(self.names):
+            got = sorted(values) if isinstance(values, dict) else type(values).__name__
+            raise ValueError(f"a point of this space is a dict of {sorted(self.names)}, got "
+                             f"{got}")
+        row = np.empty(self.dim)
+        for name, var, cols in zip(self.names, self.variables, self.slices):
+            value = values[name]
+            if var.kind == "choice":
+                matches = [i for i, option in enumerate(var.options) if option == value]
+                if not matches:
+                    raise ValueError(f"{name}={value!r} is not one of its options "
+                                     f"{var.options!r}")
+                row[cols] = matches[0]
+            else:
+                try:
+                    row[cols] = np.asarray(value, dtype=float).reshape(-1)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{name}={value!r} is not a value of {var!r}") from None
+        return row
 
     def to_dicts(self, X):
         """:meth:`to_dict` for every row of ``X``."""

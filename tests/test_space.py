@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import metaopt
 from metaopt import Choice, Integer, Real, Space
 from metaopt.space import as_space
 
@@ -63,7 +64,7 @@ def test_bounds_and_single_variables_coerce():
     (lambda: Real("a", 1), TypeError, "low"),
     (lambda: Integer(0.5, 3), TypeError, "low"),
     (lambda: Integer(3, 3), ValueError, "low must be < high"),
-    (lambda: Choice(["only"]), ValueError, "at least 2"),
+    (lambda: Choice([]), ValueError, "at least 1"),
     (lambda: Choice("abc"), TypeError, "sequence"),
     (lambda: Space({}), ValueError, "at least one"),
     (lambda: Space({"a": (0, 1)}), TypeError, "'a'"),
@@ -76,3 +77,30 @@ def test_bad_variables_raise_with_the_argument_named(bad, exc, words):
     with pytest.raises(exc, match=None) as info:
         bad()
     assert words in str(info.value)
+
+
+def test_a_named_point_in_the_users_terms_and_a_one_option_choice():
+    """Optuna's habits: x0 as a dict of values (the option itself for a choice), and a
+    categorical with one option."""
+    space = Space({"lr": Real(1e-4, 1.0, log=True), "layers": Integer(1, 4),
+                   "opt": Choice(["sgd", "adam"]), "act": Choice(["relu"])})
+    row = space.from_dict({"lr": 1e-3, "layers": 2, "opt": "adam", "act": "relu"})
+    np.testing.assert_array_equal(row, [1e-3, 2, 1, 0])
+    assert space.to_dict(row) == {"lr": 1e-3, "layers": 2, "opt": "adam", "act": "relu"}
+    with pytest.raises(ValueError, match="opt='rmsprop' is not one of its options"):
+        space.from_dict({"lr": 1e-3, "layers": 2, "opt": "rmsprop", "act": "relu"})
+    with pytest.raises(ValueError, match="dict of"):
+        space.from_dict({"lr": 1e-3})
+
+    def objective(p):
+        assert p["act"] == "relu"
+        return (np.log10(p["lr"]) + 3) ** 2 + (p["layers"] - 2) ** 2 + (p["opt"] != "adam")
+
+    x0 = {"lr": 1e-3, "layers": 2, "opt": "adam", "act": "relu"}
+    for method in ("cmaes", "de"):  # CMA-ES starts its mean there, DE evaluates it first
+        res = metaopt.minimize(objective, space, method=method, x0=x0, budget=200, rng=0)
+        assert res.fun < 1e-3 and res.params["opt"] == "adam" and res.params["layers"] == 2
+        assert res.params["act"] == "relu"
+    assert res.fun <= objective(x0) + 1e-12
+    with pytest.raises(ValueError, match="x0: opt='rmsprop'"):
+        metaopt.minimize(objective, space, x0={**x0, "opt": "rmsprop"}, budget=50)

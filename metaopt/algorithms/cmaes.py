@@ -227,7 +227,9 @@ class CMAES(Optimizer):
         self.noise_count = 0
         self.noise_level0 = self.noise_scale0 = self.noise_level = self.noise_scale = 0.0
         self.noise_relative = None
-        self._discrete = self.space.discrete_columns
+        # the margin's columns: discrete ones with a neighbouring level (not a 1-option choice)
+        self._discrete = self.space.discrete_columns[
+            self.space.width[self.space.discrete_columns] >= 2]
         self._levels = self.space.width[self._discrete]
         self.A = np.ones(self._discrete.size)  # the margin's factors of the discrete columns
         if not self.space.is_bounded and restart_from == "random":
