@@ -109,8 +109,23 @@ def cmd_run(args):
     if problem.report is not None:
         print(f"held-out    {problem.report(res.x)}")
     if out is not None:
-        report.write_run(out, res, problem)
+        report.write_run(out, res, problem, run_record(args, problem, budget, options))
     return 0
+
+
+def run_record(args, problem, budget, options):
+    """What a result.json needs to reproduce its run: the problem, method, seed, budget,
+    options and the versions of the libraries that ran it."""
+    import platform
+
+    import numba
+    import scipy
+
+    return {"problem": problem.name, "dim": args.dim, "method": args.method, "seed": args.rng,
+            "budget": budget, "options": {k: repr(v) for k, v in options.items()},
+            "versions": {"metaopt": metaopt.__version__, "numpy": np.__version__,
+                         "scipy": scipy.__version__, "numba": numba.__version__,
+                         "python": platform.python_version()}}
 
 
 def _report_front(res, problem, seconds, out):
@@ -333,28 +348,36 @@ def build_parser():
     cmp_.add_argument("--out", help="folder for history.csv, result.json and the plot")
     cmp_.set_defaults(func=cmd_compare)
 
-    nn_ = sub.add_parser("nn", help="gradient optimizers against gradient-free methods")
-    nn_.add_argument("task")
-    nn_.add_argument("--against", default="sgd,adam,nadam,adabelief,adan")
-    nn_.add_argument("--methods", default="ga,de,openai_es,snes")
-    nn_.add_argument("--seconds", type=float, default=8.0)
-    nn_.add_argument("--passes", type=float, default=50e6)
-    nn_.add_argument("--rng", type=int, default=0)
-    nn_.add_argument("--out")
+    nn_ = sub.add_parser("nn", help="gradient optimizers against gradient-free methods",
+                         formatter_class=DEFAULTS)
+    nn_.add_argument("task", help="a classification task: digits, wine, breast_cancer, "
+                                  "spirals, parity")
+    nn_.add_argument("--against", default="sgd,adam,nadam,adabelief,adan",
+                     help="comma-separated gradient optimizers (metaopt.torch.optim)")
+    nn_.add_argument("--methods", default="ga,de,openai_es,snes",
+                     help="comma-separated gradient-free methods")
+    nn_.add_argument("--seconds", type=float, default=8.0, help="wall-clock time per method")
+    nn_.add_argument("--passes", type=float, default=50e6,
+                     help="sample passes (forward evaluations) per method")
+    nn_.add_argument("--rng", type=int, default=0, help="the seed")
+    nn_.add_argument("--out", help="folder for the table, result.json and the plot")
     nn_.set_defaults(func=cmd_nn)
 
-    lr = sub.add_parser("lr-search", help="learning-rate search with batched training")
-    lr.add_argument("task")
-    lr.add_argument("--optimizer", default="adam")
-    lr.add_argument("--method", default="de", choices=sorted(REGISTRY))
-    lr.add_argument("--budget", type=int, default=64)
-    lr.add_argument("--pop-size", type=int, default=32)
-    lr.add_argument("--steps", type=int, default=300)
-    lr.add_argument("--batch-size", type=int, default=64)
-    lr.add_argument("--lr-min", type=float, default=1e-4)
-    lr.add_argument("--lr-max", type=float, default=1.0)
-    lr.add_argument("--rng", type=int, default=0)
-    lr.add_argument("--out")
+    lr = sub.add_parser("lr-search", help="learning-rate search with batched training",
+                        formatter_class=DEFAULTS)
+    lr.add_argument("task", help="a classification task: digits, wine, breast_cancer, "
+                                 "spirals, parity")
+    lr.add_argument("--optimizer", default="adam", help="the gradient optimizer trained with")
+    lr.add_argument("--method", default="de", choices=sorted(REGISTRY),
+                    help="the search method over the learning rate")
+    lr.add_argument("--budget", type=int, default=64, help="trials (networks trained)")
+    lr.add_argument("--pop-size", type=int, default=32, help="trials trained at once")
+    lr.add_argument("--steps", type=int, default=300, help="training steps per trial")
+    lr.add_argument("--batch-size", type=int, default=64, help="minibatch size")
+    lr.add_argument("--lr-min", type=float, default=1e-4, help="the smallest learning rate")
+    lr.add_argument("--lr-max", type=float, default=1.0, help="the largest learning rate")
+    lr.add_argument("--rng", type=int, default=0, help="the seed")
+    lr.add_argument("--out", help="folder for result.json and the plot")
     lr.set_defaults(func=cmd_lr_search)
 
     lst = sub.add_parser("list", help="algorithms and problems")

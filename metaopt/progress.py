@@ -30,7 +30,8 @@ class Progress:
                 self.enabled = False
                 return
             self.bar = tqdm(total=self.budget, initial=opt.nfev, desc=self.description,
-                            unit="eval", delay=1.0, leave=True, dynamic_ncols=True)
+                            unit="eval", unit_scale=True, delay=1.0, leave=True,
+                            dynamic_ncols=True)
             return
         self.bar.update(opt.nfev - self.bar.n)
         name, value = opt.progress()

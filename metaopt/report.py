@@ -46,12 +46,17 @@ def _said(written):
     print(f"wrote {', '.join(map(str, written))}")
 
 
-def write_run(out, res, problem):
-    """``metaopt run``: the history, the result (without its history) and the curve."""
+def write_run(out, res, problem, run=None):
+    """``metaopt run``: the history, the result (without its history) with ``run`` (the
+    problem, seed, budget, options and library versions) under "run", and the curve."""
     from . import plotting
 
     res.history.to_csv(out / "history.csv")
-    res.to_json(out / "result.json", history=False)  # the history is history.csv
+    record = json.loads(res.to_json(history=False))  # the history is history.csv
+    if run is not None:
+        record["run"] = run
+    with open(out / "result.json", "w") as handle:
+        json.dump(record, handle, indent=2)
     written = [out / "history.csv", out / "result.json"]
     label = res.method.split()[0]
     _plot(lambda path: plotting.save(res.plot(label=label, optimum=problem.optimum,

@@ -38,6 +38,10 @@ def test_run_writes_history_result_and_plot(tmp_path):
     assert {"x", "fun", "nfev", "nit", "message", "method"} <= set(result)
     assert "history" not in result  # that is history.csv
     assert result["nfev"] == 20000 and len(result["x"]) == 5
+    run = result["run"]  # what reproduces the run
+    assert (run["problem"], run["method"], run["seed"], run["budget"]) == \
+        ("rastrigin (d=5, shifted)", "lshade", 1, 20000) and run["dim"] == 5
+    assert {"metaopt", "numpy", "scipy", "numba", "python"} <= set(run["versions"])
     assert is_png(tmp_path / "convergence.png")
 
 
