@@ -24,13 +24,21 @@ def _finite_number(value, name, owner):
     return value
 
 
+def _grid_levels(low, high, step):
+    """How many values ``low + k step`` lie in ``[low, high]`` (Optuna's rule: the top is the
+    largest such value not above ``high``; 1e-9 of a step forgives rounding)."""
+    return int(math.floor((high - low) / step + 1e-9)) + 1
+
+
 class Real:
-    """A real variable on ``[low, high]``; ``log=True`` searches ``log(value)`` uniformly."""
+    """A real variable on ``[low, high]``; ``log=True`` searches ``log(value)`` uniformly;
+    ``step`` restricts it to ``low, low + step, ...`` (up to ``high``), as Optuna's
+    ``suggest_float(step=)``."""
 
     kind = "real"
     size = 1
 
-    def __init__(self, low, high, log=False):
+    def __init__(self, low, high, log=False, step=None):
         self.low = _finite_number(low, "low", "Real")
         self.high = _finite_number(high, "high", "Real")
         if not self.low < self.high:
@@ -42,27 +50,58 @@ class Real:
         if log and self.low <= 0:
             raise ValueError(f"Real: log=True needs low > 0, got low={low!r}")
         self.log = log
+        if step is not None:
+            step = _finite_number(step, "step", "Real")
+            if step <= 0:
+                raise ValueError(f"Real: step must be > 0, got step={step!r}")
+            if log:
+                raise ValueError("Real: log=True and step cannot be combined (as in Optuna)")
+        self.step = step
+
+    @property
+    def levels(self):
+        """How many values a stepped Real takes (None without a step)."""
+        return None if self.step is None else _grid_levels(self.low, self.high, self.step)
 
     def __repr__(self):
-        return f"Real({self.low!r}, {self.high!r}{', log=True' if self.log else ''})"
+        extra = (", log=True" if self.log else "") + \
+            (f", step={self.step!r}" if self.step is not None else "")
+        return f"Real({self.low!r}, {self.high!r}{extra})"
 
 
 class Integer:
-    """An integer variable on ``{low, ..., high}`` (both included)."""
+    """An integer variable on ``{low, ..., high}`` (both included); ``step`` keeps
+    ``low, low + step, ...``, and ``log=True`` searches ``log(value)`` uniformly (each value's
+    cell ``[v - 1/2, v + 1/2]`` in log scale), as Optuna's ``suggest_int(log=, step=)``."""
 
     kind = "integer"
     size = 1
 
-    def __init__(self, low, high):
-        for name, value in (("low", low), ("high", high)):
+    def __init__(self, low, high, log=False, step=1):
+        for name, value in (("low", low), ("high", high), ("step", step)):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise TypeError(f"Integer: {name} must be an int, got {name}={value!r}")
         if not low < high:
             raise ValueError(f"Integer: low must be < high, got low={low!r}, high={high!r}")
-        self.low, self.high = int(low), int(high)
+        if step < 1:
+            raise ValueError(f"Integer: step must be >= 1, got step={step!r}")
+        if not isinstance(log, bool):
+            raise TypeError(f"Integer: log must be a bool, got log={log!r}")
+        if log and step != 1:
+            raise ValueError("Integer: log=True and step cannot be combined (as in Optuna)")
+        if log and low < 1:
+            raise ValueError(f"Integer: log=True needs low >= 1, got low={low!r}")
+        self.low, self.high, self.log, self.step = int(low), int(high), log, int(step)
+
+    @property
+    def levels(self):
+        """How many values it takes."""
+        return _grid_levels(self.low, self.high, self.step)
 
     def __repr__(self):
-        return f"Integer({self.low}, {self.high})"
+        extra = (", log=True" if self.log else "") + \
+            (f", step={self.step}" if self.step != 1 else "")
+        return f"Integer({self.low}, {self.high}{extra})"
 
 
 class Choice:
@@ -182,11 +221,26 @@ class Space:
         self.kinds = tuple(v.kind for v in self.variables)
         self.slices = []
         low, high, log, discrete, top, perms = [], [], [], [], [], []
+        grid, grid_low, grid_step, log_int = [], [], [], []
         start = 0
         for v in self.variables:
             cols = slice(start, start + v.size)
             self.slices.append(cols)
-            if v.kind == "real":
+            stepped = (v.kind == "real" and v.step is not None) or \
+                (v.kind == "integer" and v.step != 1)
+            if stepped:  # a grid low + k step: the level k is an integer column
+                low.append(0.0)
+                high.append(float(v.levels))
+                discrete.append(start)
+                top.append(v.levels - 1)
+                grid.append(start)
+                grid_low.append(v.low)
+                grid_step.append(v.step)
+            elif v.kind == "integer" and v.log:  # log scale, each value's cell +- 1/2
+                low.append(math.log(v.low - 0.5))
+                high.append(math.log(v.high + 0.5))
+                log_int.append(start)
+            elif v.kind == "real":
                 low.append(math.log(v.low) if v.log else v.low)
                 high.append(math.log(v.high) if v.log else v.high)
                 if v.log:
@@ -207,6 +261,13 @@ class Space:
         self.low, self.high = np.array(low, float), np.array(high, float)
         self.width = self.high - self.low
         self._log = np.array(log, dtype=np.int64)
+        self._grid = np.array(grid, dtype=np.int64)
+        self._grid_low = np.array(grid_low, dtype=float)
+        self._grid_step = np.array(grid_step, dtype=float)
+        self._log_int = np.array(log_int, dtype=np.int64)
+        self._log_int_low = np.array([self._variable_at(j).low for j in log_int], dtype=float)
+        self._log_int_high = np.array([self._variable_at(j).high for j in log_int],
+                                      dtype=float)
         self._discrete = np.array(discrete, dtype=np.int64)
         #: The columns whose values are whole numbers (integers, choices, bits).
         self.discrete_columns = self._discrete
@@ -216,7 +277,8 @@ class Space:
         for cols in perms:
             in_perm[cols] = True
         self._box_columns = np.flatnonzero(~in_perm)
-        self.all_linear_real = all(v.kind == "real" and not v.log for v in self.variables)
+        self.all_linear_real = all(v.kind == "real" and not v.log and v.step is None
+                                   for v in self.variables)
         # Rounding is monotonic, so U <= 1 decodes to at most low + width: clip only if that
         # can exceed high.
         self._may_overshoot = bool(np.any(self.low + self.width > self.high))
@@ -233,7 +295,7 @@ class Space:
         columns = np.asarray(columns, dtype=np.int64)
         for j in columns:
             var = self._variable_at(int(j))
-            if var.kind != "real" or var.log:
+            if var.kind != "real" or var.log or var.step is not None:
                 raise ValueError(f"only linear Real variables can be unbounded, column {j} is "
                                  f"{var!r}")
         self.bounded[columns] = False
@@ -280,8 +342,13 @@ class Space:
             return X
         if self._log.size:
             X[:, self._log] = np.clip(np.exp(X[:, self._log]), self._log_low, self._log_high)
+        if self._log_int.size:
+            X[:, self._log_int] = np.clip(np.rint(np.exp(X[:, self._log_int])),
+                                          self._log_int_low, self._log_int_high)
         if self._discrete.size:
             X[:, self._discrete] = np.minimum(np.floor(X[:, self._discrete]), self._top)
+        if self._grid.size:  # levels to values
+            X[:, self._grid] = self._grid_low + self._grid_step * X[:, self._grid]
         for cols in self._perms:
             X[:, cols] = np.argsort(U[:, cols], axis=1, kind="stable")
         return X
@@ -294,8 +361,7 @@ class Space:
         X = np.array(X, dtype=float, ndmin=2)
         if X.ndim != 2 or X.shape[1] != self.dim:
             raise ValueError(f"encode: X must have shape (n, {self.dim}), got shape {X.shape}")
-        if self._log.size:
-            X[:, self._log] = np.log(X[:, self._log])
+        X = self._levels_and_logs(X)
         if self._discrete.size:
             X[:, self._discrete] = np.floor(X[:, self._discrete]) + 0.5
         U = (X - self.low) / self.width
@@ -307,25 +373,40 @@ class Space:
             U[:, cols] = keys
         return U
 
+    def _levels_and_logs(self, X):
+        """Values (in place) in the columns' own terms: logs of log-scaled ones, grid levels
+        of stepped ones (rounded where within 1e-9 of a level, so a level's check holds)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self._log.size:
+                X[:, self._log] = np.log(X[:, self._log])
+            if self._log_int.size:
+                X[:, self._log_int] = np.log(X[:, self._log_int])
+            if self._grid.size:
+                k = (X[:, self._grid] - self._grid_low) / self._grid_step
+                near = np.abs(k - np.rint(k)) <= 1e-9 * np.maximum(1.0, np.abs(k))
+                X[:, self._grid] = np.where(near, np.rint(k), k)
+        return X
+
     def contains(self, X):
         """Whether each row of value array ``X`` lies in the space (discrete values whole)."""
         X = np.asarray(X, dtype=float)
-        U = (X if not self._log.size else self._apply_log(X)) - self.low
+        raw = X
+        X = self._levels_and_logs(X.copy()) if (self._log.size or self._log_int.size
+                                                or self._grid.size) else X
+        U = X - self.low
         box = self._box_columns[self.bounded[self._box_columns]]
         inside = np.all((U[:, box] >= 0) & (U[:, box] <= self.width[box]), axis=1)
         if self._discrete.size:
             d = X[:, self._discrete]
             inside &= np.all((d == np.floor(d)) & (d <= self._top), axis=1)
+        if self._log_int.size:
+            v = raw[:, self._log_int]
+            inside &= np.all((v == np.floor(v)) & (v >= self._log_int_low)
+                             & (v <= self._log_int_high), axis=1)
         for cols in self._perms:
             n = cols.stop - cols.start
             inside &= np.all(np.sort(X[:, cols], axis=1) == np.arange(n), axis=1)
         return inside
-
-    def _apply_log(self, X):
-        X = X.copy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            X[:, self._log] = np.log(X[:, self._log])
-        return X
 
     def to_dict(self, x):
         """Turn one value row into ``{name: value}`` with Python ints and the chosen options."""

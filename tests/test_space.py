@@ -104,3 +104,39 @@ def test_a_named_point_in_the_users_terms_and_a_one_option_choice():
     assert res.fun <= objective(x0) + 1e-12
     with pytest.raises(ValueError, match="x0: opt='rmsprop'"):
         metaopt.minimize(objective, space, x0={**x0, "opt": "rmsprop"}, budget=50)
+
+
+def test_stepped_and_log_scaled_variables_as_optunas():
+    """Real(step=), Integer(step=) and Integer(log=True): decode gives only their values,
+    encode inverts decode, contains knows them, and a search finds the best of them."""
+    space = Space({"dropout": Real(0.0, 0.5, step=0.1), "units": Integer(16, 128, step=16),
+                   "batch": Integer(1, 1024, log=True), "lr": Real(1e-4, 1.0, log=True)})
+    assert space.variables[0].levels == 6 and space.variables[1].levels == 8
+    U = np.random.default_rng(0).random((4000, 4))
+    X = space.decode(U)
+    np.testing.assert_allclose(np.unique(np.round(X[:, 0], 12)), np.arange(6) * 0.1,
+                               atol=1e-12)
+    np.testing.assert_array_equal(np.unique(X[:, 1]), np.arange(16, 129, 16))
+    batch = X[:, 2]
+    assert np.all(batch == np.floor(batch)) and batch.min() == 1 and batch.max() == 1024
+    # log scale: as many draws below 32 as above (32 = sqrt(1024))
+    assert abs(np.mean(batch < 32) - 0.5) < 0.05
+    np.testing.assert_array_equal(space.decode(space.encode(X)), X)
+    assert space.contains(X).all()
+    assert not space.contains(np.array([[0.25, 32, 8, 0.01]]))[0]  # off the 0.1 grid
+    assert not space.contains(np.array([[0.2, 40, 8, 0.01]]))[0]  # off the 16 grid
+    assert not space.contains(np.array([[0.2, 32, 8.5, 0.01]]))[0]  # not an integer
+    for bad, match in [(lambda: Real(0.1, 1, log=True, step=0.1), "cannot be combined"),
+                       (lambda: Integer(0, 10, log=True), "low >= 1"),
+                       (lambda: Integer(1, 10, step=0), "step must be >= 1"),
+                       (lambda: Real(0, 1, step=-0.5), "step must be > 0")]:
+        with pytest.raises(ValueError, match=match):
+            bad()
+
+    def objective(p):
+        return (p["dropout"] - 0.3) ** 2 + (p["units"] - 64) ** 2 + \
+            (np.log2(p["batch"]) - 5) ** 2 + (np.log10(p["lr"]) + 3) ** 2
+
+    res = metaopt.minimize(objective, space, method="cmaes", budget=1500, rng=0)
+    assert res.params["units"] == 64 and res.params["batch"] == 32
+    assert res.params["dropout"] == pytest.approx(0.3)
