@@ -16,6 +16,7 @@ from .evaluation import EvaluationError
 from .minimize import minimize
 from .result import History, Result
 from .space import Binary, Choice, Integer, Permutation, Real, Space
+from .study import create_study
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,7 @@ logging.getLogger("metaopt").addHandler(logging.NullHandler())
 
 globals().update({cls.__name__: cls for cls in METHODS.values()})  # the algorithm classes
 
-__all__ = ["minimize", "run", "EvaluationError", "CheckpointError", "Space", "Real", "Integer",
-           "Choice", "Binary", "Permutation", "Result", "History", "Optimizer", "REGISTRY",
-           "MULTI_OBJECTIVE", "METHODS", *(cls.__name__ for cls in METHODS.values()), "__version__"]
+__all__ = ["minimize", "run", "create_study", "EvaluationError", "CheckpointError", "Space",
+           "Real", "Integer", "Choice", "Binary", "Permutation", "Result", "History",
+           "Optimizer", "REGISTRY", "MULTI_OBJECTIVE", "METHODS",
+           *(cls.__name__ for cls in METHODS.values()), "__version__"]
