@@ -17,7 +17,7 @@ from .checkpoint import load_checkpoint
 from .engine import run_with
 from .result import Result
 from .run_options import RUN_OPTIONS, RunOptions, with_run_options
-from .scipy_style import Negated, WithArgs, adapt_callback, flip_result
+from .scipy_style import Negated, WithArgs, adapt_callback, flip_result, scipy_de_keywords
 from .space import as_space, frame_space, needs_frame
 
 __all__ = ["minimize"]
@@ -163,6 +163,12 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         described = f"{method} (auto: {reason})"
     cls = get_algorithm(method)
     _check_objectives(cls, method, objectives)
+    converged = None
+    if cls is METHODS.get("de"):  # differential_evolution's keywords, in our terms
+        options, space, rng, init, asynchronous, converged = scipy_de_keywords(
+            options, space, rng, init)
+        if asynchronous:
+            run_options = dataclasses.replace(run_options, asynchronous=True)
     if objectives > 1:
         options["objectives"] = objectives
         if target is not None:
@@ -203,9 +209,23 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         if isinstance(target, (int, float, np.integer, np.floating)) \
                 and not isinstance(target, bool):
             target = -target  # anything else: Termination names what is wrong with it
+    engine_callback = adapt_callback(callback, bool(maximize), signs)
+    stopped_converged = []
+    if converged is not None:
+        user_callback = engine_callback
+
+        def engine_callback(res):
+            if converged(res):
+                stopped_converged.append(res.nfev)
+                return True
+            return bool(user_callback(res)) if user_callback is not None else False
+
     res = run_with(opt, objective, dataclasses.replace(
-        run_options, budget=budget, target=target,
-        callback=adapt_callback(callback, bool(maximize), signs)))
+        run_options, budget=budget, target=target, callback=engine_callback))
+    if stopped_converged and res.nfev == stopped_converged[-1]:
+        res.success, res.status = True, 0
+        res.message = ("converged: the population's values have std <= atol + tol |mean| "
+                       "(scipy's tol)")
     if auto:
         res.method = described  # the method run (the Result names it), and why
     if not maximize:

@@ -8,7 +8,7 @@ from .state import Int, StateError, check_fields, generator_state
 
 __all__ = ["SAMPLERS", "make_sampler"]
 
-SAMPLERS = ("random", "lhs", "sobol")
+SAMPLERS = ("random", "lhs", "sobol", "halton")
 
 
 class _Uniform:
@@ -67,15 +67,18 @@ class _Sobol:
     drawn: enough to rebuild the same sequence at the same place.
     """
 
+    ENGINE = "Sobol"
+
     def __init__(self, dim, rng):
         from scipy.stats import qmc
 
-        if dim > qmc.Sobol.MAXDIM:
-            raise ValueError(f"the Sobol sequence has at most {qmc.Sobol.MAXDIM} dimensions, "
+        maxdim = getattr(getattr(qmc, self.ENGINE), "MAXDIM", None)
+        if maxdim is not None and dim > maxdim:
+            raise ValueError(f"the {self.ENGINE} sequence has at most {maxdim} dimensions, "
                              f"got {dim}; use 'lhs' or 'random'")
         self.dim = dim
         self.seed = spawn_seed(rng)
-        self.engine = qmc.Sobol(dim, scramble=True, rng=self.seed)
+        self.engine = getattr(qmc, self.ENGINE)(dim, scramble=True, rng=self.seed)
 
     def drawn(self):
         return int(self.engine.num_generated)
@@ -89,7 +92,7 @@ class _Sobol:
         self.seed = state["seed"]
         from scipy.stats import qmc
 
-        self.engine = qmc.Sobol(self.dim, scramble=True, rng=self.seed)
+        self.engine = getattr(qmc, self.ENGINE)(self.dim, scramble=True, rng=self.seed)
         self.engine.fast_forward(int(state["num_generated"]))
 
     def random(self, n):
@@ -99,7 +102,14 @@ class _Sobol:
             return self.engine.random(n)
 
 
-_SAMPLER_CLASSES = {"random": _Uniform, "lhs": _LatinHypercube, "sobol": _Sobol}
+class _Halton(_Sobol):
+    """A scrambled Halton sequence (scipy's ``init="halton"``), continued call after call."""
+
+    ENGINE = "Halton"
+
+
+_SAMPLER_CLASSES = {"random": _Uniform, "lhs": _LatinHypercube, "sobol": _Sobol,
+                    "halton": _Halton}
 
 
 def make_sampler(kind, dim, rng, name="init"):

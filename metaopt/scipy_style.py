@@ -3,13 +3,14 @@
 
 import copy
 import inspect
+import math
 
 import numpy as np
 
 from .result import History
 
 __all__ = ["WithArgs", "Negated", "adapt_callback", "callback_style", "flip_result",
-           "convergence"]
+           "convergence", "scipy_de_keywords"]
 
 
 class WithArgs:
@@ -127,3 +128,82 @@ def flip_result(res, signs=None):
         flipped.load_state_dict(state)
         res.history = flipped
     return res
+
+
+#: scipy.optimize.differential_evolution's init names, as ours.
+SCIPY_INIT = {"latinhypercube": "lhs", "sobol": "sobol", "halton": "halton", "random": "random"}
+
+
+def scipy_de_keywords(options, space, rng, init):
+    """``differential_evolution``'s keywords given to ``minimize(method="de")``, in metaopt's
+    terms: ``popsize`` (a multiple of the dimension), ``seed`` (``rng``), ``init`` names,
+    ``integrality`` (those columns become Integer variables), ``updating``, ``polish``,
+    ``disp``, and ``tol``/``atol`` (scipy's convergence stop, returned as a test of a
+    Result). Returns ``(options, space, rng, init, asynchronous, converged)``; refuses what
+    has no meaning here, saying what to use."""
+    options = dict(options)
+    if "seed" in options:
+        seed = options.pop("seed")
+        if rng is not None:
+            raise TypeError("give rng= (or scipy's seed=), not both")
+        rng = seed
+    if "popsize" in options:
+        if "pop_size" in options:
+            raise TypeError("give pop_size= (the population) or scipy's popsize= (a multiple "
+                            "of the dimension), not both")
+        popsize = options.pop("popsize")
+        if isinstance(popsize, bool) or not isinstance(popsize, int) or popsize < 1:
+            raise ValueError(f"popsize must be an int >= 1, got popsize={popsize!r}")
+        options["pop_size"] = max(popsize * space.dim, 5)
+    init = SCIPY_INIT.get(init, init) if isinstance(init, str) else init
+    asynchronous = False
+    updating = options.pop("updating", "deferred")
+    if updating not in ("immediate", "deferred"):
+        raise ValueError(f"updating must be 'immediate' or 'deferred', got updating={updating!r}")
+    if updating == "immediate":
+        asynchronous = True  # each trial replaces its target as soon as it is evaluated
+    if options.pop("polish", False):
+        raise ValueError("polish=True (scipy's default) runs L-BFGS-B after the search, "
+                         "outside its budget; metaopt spends the budget on the search: pass "
+                         "polish=False, or polish res.x with scipy.optimize.minimize(fun, "
+                         "res.x, method='L-BFGS-B')")
+    options.pop("disp", None)
+    integrality = options.pop("integrality", None)
+    if integrality is not None:
+        space = _with_integrality(space, integrality)
+    tol, atol = options.pop("tol", None), options.pop("atol", None)
+    converged = None
+    if tol is not None or atol is not None:
+        tol = float(0.01 if tol is None else tol)
+        atol = float(0.0 if atol is None else atol)
+        if not (tol >= 0 and atol >= 0):
+            raise ValueError(f"tol and atol must be >= 0, got tol={tol!r}, atol={atol!r}")
+
+        def converged(res):
+            """scipy's stop: ``std(E) <= atol + tol |mean(E)|`` of the population's values."""
+            values = np.asarray(res.population_fun, dtype=float)
+            values = values[np.isfinite(values)]
+            return values.size > 1 and np.std(values) <= atol + tol * abs(np.mean(values))
+    return options, space, rng, init, asynchronous, converged
+
+
+def _with_integrality(space, integrality):
+    """The space with the ``integrality`` columns as Integer variables on
+    ``[ceil(low), floor(high)]`` (scipy's rule)."""
+    from .space import Integer, Space
+
+    flags = np.asarray(integrality, dtype=bool).reshape(-1)
+    if flags.shape != (space.dim,) or space.named or space.kinds != ("real",) * space.dim:
+        raise ValueError(f"integrality must hold one bool per variable of a box of Reals "
+                         f"({space.dim}), got integrality={integrality!r}")
+    variables = []
+    for flag, var in zip(flags, space.variables):
+        if not flag:
+            variables.append(var)
+            continue
+        low, high = math.ceil(var.low), math.floor(var.high)
+        if not low < high:
+            raise ValueError(f"integrality: [{var.low}, {var.high}] holds fewer than two "
+                             f"integers")
+        variables.append(Integer(int(low), int(high)))
+    return Space(variables)

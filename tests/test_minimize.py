@@ -140,7 +140,7 @@ def test_init_designs(init):
     (dict(callback=3), TypeError, "callback must be callable"),
     (dict(init=np.zeros((5, 2))), ValueError, "init must have shape"),
     (dict(init=np.full((6, 3), 9.0)), ValueError, "outside the bounds"),
-    (dict(init="halton"), ValueError, "init must be one of"),
+    (dict(init="faure"), ValueError, "init must be one of"),
     (dict(method="lshade", memory_size=0), ValueError, "memory_size must be >= 1"),
 ])
 def test_bad_input_names_the_argument(kwargs, exc, words):

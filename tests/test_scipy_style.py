@@ -169,3 +169,61 @@ def test_the_callback_style_is_decided_by_the_parameter_name_as_scipy_decides_it
     args, kwargs = _calls(two_defaulted)
     assert len(args) == 2 and args[0].shape == (2,) and isinstance(args[1], float)
 
+
+
+def test_scipy_differential_evolution_calls_run_unchanged_but_for_the_import():
+    """The calls of scipy's differential_evolution docstring (its Rosenbrock, Ackley,
+    constrained and integrality examples), keywords as scipy spells them, reach scipy's
+    optimum through metaopt.minimize(method="de")."""
+    from scipy.optimize import LinearConstraint, NonlinearConstraint, rosen
+
+    bounds = [(0, 2), (0, 2), (0, 2), (0, 2), (0, 2)]
+    res = metaopt.minimize(rosen, bounds, method="de", seed=1, polish=False, budget=60_000)
+    np.testing.assert_allclose(res.x, 1.0, atol=1e-3)
+
+    def ackley(x):
+        arg1 = -0.2 * np.sqrt(0.5 * (x[0] ** 2 + x[1] ** 2))
+        arg2 = 0.5 * (np.cos(2. * np.pi * x[0]) + np.cos(2. * np.pi * x[1]))
+        return -20. * np.exp(arg1) - np.exp(arg2) + 20. + np.e
+
+    res = metaopt.minimize(ackley, [(-5, 5), (-5, 5)], method="de", strategy="best1bin",
+                           popsize=15, tol=0.01, mutation=(0.5, 1), recombination=0.7,
+                           seed=0, init="latinhypercube", updating="deferred",
+                           polish=False, budget=20_000)
+    assert res.fun < 1e-4 and res.success and "tol" in res.message
+    assert res.nfev < 20_000  # scipy's convergence stop, not the budget
+
+    def constr_f(x):
+        return np.array(x[0] + x[1])
+
+    nlc = NonlinearConstraint(constr_f, -np.inf, 1.9)
+    res = metaopt.minimize(rosen, [(0, 2), (0, 2)], method="de", constraints=nlc, seed=1,
+                           polish=False, budget=20_000)
+    assert res.x[0] + res.x[1] <= 1.9 + 1e-9 and res.fun < 0.02  # scipy: [0.968, 0.932]
+
+    lc = LinearConstraint([[1, 1]], -np.inf, 1.9)
+    res = metaopt.minimize(rosen, [(0, 2), (0, 2)], method="de", constraints=lc, seed=1,
+                           polish=False, budget=20_000, init="halton")
+    assert res.x.sum() <= 1.9 + 1e-9 and res.fun < 0.02
+
+    def integer_rosen(x):
+        assert np.all(x[:2] == np.round(x[:2]))
+        return rosen(x)
+
+    res = metaopt.minimize(integer_rosen, [(-3.5, 3.5)] * 3, method="de", seed=2,
+                           integrality=[True, True, False], polish=False, budget=20_000)
+    np.testing.assert_allclose(res.x, [1, 1, 1], atol=1e-3)
+
+
+def test_scipy_keywords_without_a_meaning_here_say_what_to_use():
+    from scipy.optimize import rosen
+
+    with pytest.raises(ValueError, match="polish=False"):
+        metaopt.minimize(rosen, [(0, 2)] * 2, method="de", polish=True, budget=100)
+    with pytest.raises(TypeError, match="not both"):
+        metaopt.minimize(rosen, [(0, 2)] * 2, method="de", seed=1, rng=1, budget=100)
+    with pytest.raises(ValueError, match="updating"):
+        metaopt.minimize(rosen, [(0, 2)] * 2, method="de", updating="later", budget=100)
+    res = metaopt.minimize(rosen, [(0, 2)] * 2, method="de", updating="immediate", seed=3,
+                           polish=False, budget=3000, vectorized=False)
+    assert res.fun < 1e-3
