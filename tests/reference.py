@@ -28,6 +28,12 @@ def mutate(src, idx, guide, F, strategy):
     if strategy == K.RAND2:
         return (src[idx[:, 0]] + f * (src[idx[:, 1]] - src[idx[:, 2]])
                 + f * (src[idx[:, 3]] - src[idx[:, 4]]))
+    if strategy == K.BEST2:  # scipy's _best2
+        return src[guide] + f * (src[idx[:, 0]] + src[idx[:, 1]] - src[idx[:, 2]]
+                                 - src[idx[:, 3]])
+    if strategy == K.RAND_TO_BEST1:  # scipy's _randtobest1
+        b = src[idx[:, 0]] + f * (src[guide] - src[idx[:, 0]])
+        return b + f * (src[idx[:, 1]] - src[idx[:, 2]])
     return x + f * (src[guide] - x) + f * (src[idx[:, 0]] - src[idx[:, 1]])
 
 

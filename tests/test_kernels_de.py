@@ -7,7 +7,8 @@ from metaopt.kernels import de as K
 
 from . import reference as R
 
-STRATEGIES = [K.RAND1, K.BEST1, K.CURRENT_TO_BEST1, K.RAND2, K.CURRENT_TO_PBEST1]
+STRATEGIES = [K.RAND1, K.BEST1, K.CURRENT_TO_BEST1, K.RAND2, K.CURRENT_TO_PBEST1, K.BEST2,
+              K.RAND_TO_BEST1]
 
 
 def draws(seed, n=12, d=5, n_archive=0):

@@ -227,3 +227,14 @@ def test_scipy_keywords_without_a_meaning_here_say_what_to_use():
     res = metaopt.minimize(rosen, [(0, 2)] * 2, method="de", updating="immediate", seed=3,
                            polish=False, budget=3000, vectorized=False)
     assert res.fun < 1e-3
+
+
+@pytest.mark.parametrize("strategy", ["best1bin", "best1exp", "rand1bin", "rand1exp",
+                                      "rand2bin", "rand2exp", "best2bin", "best2exp",
+                                      "currenttobest1bin", "currenttobest1exp",
+                                      "randtobest1bin", "randtobest1exp"])
+def test_every_scipy_strategy_name_runs_and_solves_the_sphere(strategy):
+    res = metaopt.minimize(lambda x: float(np.sum((x - 0.5) ** 2)), [(-2, 2)] * 3,
+                           method="de", strategy=strategy, seed=0, polish=False, budget=6000)
+    assert res.fun < 1e-6, strategy
+

@@ -17,13 +17,16 @@ STRATEGIES = {
     "current-to-best/1": K.CURRENT_TO_BEST1,
     "rand/2": K.RAND2,
     "current-to-pbest/1": K.CURRENT_TO_PBEST1,
+    "best/2": K.BEST2,
+    "rand-to-best/1": K.RAND_TO_BEST1,
 }
 CROSSOVERS = ("bin", "exp")
 #: scipy.optimize.differential_evolution's strategy names, as (strategy, crossover).
 SCIPY_STRATEGIES = {f"{scipy_name}{cx}": (ours, cx) for cx in CROSSOVERS
                     for scipy_name, ours in (("best1", "best/1"), ("rand1", "rand/1"),
-                                             ("rand2", "rand/2"),
-                                             ("currenttobest1", "current-to-best/1"))}
+                                             ("rand2", "rand/2"), ("best2", "best/2"),
+                                             ("currenttobest1", "current-to-best/1"),
+                                             ("randtobest1", "rand-to-best/1"))}
 BOUND_HANDLING = {"midpoint": K.MIDPOINT, "clip": K.CLIP, "reflect": K.REFLECT, "reinit": K.REINIT}
 
 
@@ -39,10 +42,12 @@ class DE(PopulationOptimizer):
     ----------
     bounds : sequence of (low, high), Space or variable
     pop_size : int, default ``max(10 * dim, 10)``
-    strategy : {"rand/1", "best/1", "current-to-best/1", "rand/2", "current-to-pbest/1"}
-        current-to-pbest/1 (Zhang & Sanderson 2009) draws its second difference vector from the
-        population and an archive of ``pop_size`` replaced parents. scipy's names work too
-        ("best1bin", "rand1exp", "rand2bin", "currenttobest1bin", ...: they set the crossover).
+    strategy : str
+        "rand/1", "best/1", "current-to-best/1", "rand/2", "current-to-pbest/1", "best/2" or
+        "rand-to-best/1". current-to-pbest/1 (Zhang & Sanderson 2009) draws its second difference vector from the
+        population and an archive of ``pop_size`` replaced parents. scipy's names work too,
+        all twelve ("best1bin", "rand1exp", "rand2bin", "best2exp", "currenttobest1bin",
+        "randtobest1exp", ...: they set the crossover), best/2 and rand-to-best/1 as scipy's.
     crossover : {"bin", "exp"}
         Binomial or exponential crossover.
     F : float in (0, 2], default 0.5
@@ -152,7 +157,7 @@ class DE(PopulationOptimizer):
         if self._code == K.CURRENT_TO_PBEST1:
             order = np.argsort(self.fit, kind="stable")
             guide = order[(self.rng.random(n) * pbest_count(self.p, n)).astype(np.int64)]
-        elif self._code in (K.BEST1, K.CURRENT_TO_BEST1):
+        elif self._code in (K.BEST1, K.CURRENT_TO_BEST1, K.BEST2, K.RAND_TO_BEST1):
             guide.fill(np.argmin(self.fit))
         F = self._F_vec if self.dither is None else self.rng.uniform(*self.dither, size=n)
         return K.de_offspring(src, u, ranges, guide, F, self._CR_vec, self._code,

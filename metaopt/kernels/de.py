@@ -13,9 +13,12 @@ BEST1 = 1
 CURRENT_TO_BEST1 = 2
 RAND2 = 3
 CURRENT_TO_PBEST1 = 4
+BEST2 = 5
+RAND_TO_BEST1 = 6
 
 # How many distinct random indices each strategy draws.
-N_PICKS = {RAND1: 3, BEST1: 2, CURRENT_TO_BEST1: 2, RAND2: 5, CURRENT_TO_PBEST1: 2}
+N_PICKS = {RAND1: 3, BEST1: 2, CURRENT_TO_BEST1: 2, RAND2: 5, CURRENT_TO_PBEST1: 2, BEST2: 4,
+           RAND_TO_BEST1: 3}
 
 
 @njit(cache=True)
@@ -65,14 +68,18 @@ def mutate(src, idx, guide, F, strategy):
     guide : (n,) int array: the best (best/1, current-to-best/1) or a p-best
         (current-to-pbest/1) index per row; ignored by rand/1 and rand/2
     F : (n,) scale factors
-    strategy : int code (RAND1, BEST1, CURRENT_TO_BEST1, RAND2, CURRENT_TO_PBEST1)
+    strategy : int code (RAND1, BEST1, CURRENT_TO_BEST1, RAND2, CURRENT_TO_PBEST1, BEST2,
+        RAND_TO_BEST1)
 
     Returns
     -------
     (n, d) mutants:
     rand/1 ``x_r0 + F (x_r1 - x_r2)``; best/1 ``x_g + F (x_r0 - x_r1)``;
     current-to-best/1 and current-to-pbest/1 ``x_i + F (x_g - x_i) + F (x_r0 - x_r1)``;
-    rand/2 ``x_r0 + F (x_r1 - x_r2) + F (x_r3 - x_r4)``.
+    rand/2 ``x_r0 + F (x_r1 - x_r2) + F (x_r3 - x_r4)``; scipy's best/2
+    ``x_g + F (x_r0 + x_r1 - x_r2 - x_r3)`` and rand-to-best/1
+    ``x_r0 + F (x_g - x_r0) + F (x_r1 - x_r2)`` (``scipy.optimize.differential_evolution``'s
+    ``best2`` and ``randtobest1``, summed in its order).
     """
     n = idx.shape[0]
     d = src.shape[1]
@@ -91,6 +98,15 @@ def mutate(src, idx, guide, F, strategy):
             a, b, c, p, q = idx[i, 0], idx[i, 1], idx[i, 2], idx[i, 3], idx[i, 4]
             for j in range(d):
                 v[i, j] = src[a, j] + f * (src[b, j] - src[c, j]) + f * (src[p, j] - src[q, j])
+        elif strategy == BEST2:
+            g, a, b, c, e = guide[i], idx[i, 0], idx[i, 1], idx[i, 2], idx[i, 3]
+            for j in range(d):
+                v[i, j] = src[g, j] + f * (src[a, j] + src[b, j] - src[c, j] - src[e, j])
+        elif strategy == RAND_TO_BEST1:
+            g, a, b, c = guide[i], idx[i, 0], idx[i, 1], idx[i, 2]
+            for j in range(d):
+                w = src[a, j] + f * (src[g, j] - src[a, j])
+                v[i, j] = w + f * (src[b, j] - src[c, j])
         else:  # CURRENT_TO_BEST1, CURRENT_TO_PBEST1
             g, b, c = guide[i], idx[i, 0], idx[i, 1]
             for j in range(d):
