@@ -44,10 +44,11 @@ class DE(PopulationOptimizer):
     pop_size : int, default ``max(10 * dim, 10)``
     strategy : str
         "rand/1", "best/1", "current-to-best/1", "rand/2", "current-to-pbest/1", "best/2" or
-        "rand-to-best/1". current-to-pbest/1 (Zhang & Sanderson 2009) draws its second difference vector from the
-        population and an archive of ``pop_size`` replaced parents. scipy's names work too,
-        all twelve ("best1bin", "rand1exp", "rand2bin", "best2exp", "currenttobest1bin",
-        "randtobest1exp", ...: they set the crossover), best/2 and rand-to-best/1 as scipy's.
+        "rand-to-best/1". current-to-pbest/1 (Zhang & Sanderson 2009) draws its second
+        difference vector from the population and an archive of ``pop_size`` replaced
+        parents. scipy's twelve names work too ("best1bin", "rand1exp", "rand2bin",
+        "best2exp", "currenttobest1bin", "randtobest1exp", ...: they set the crossover);
+        best/2 and rand-to-best/1 are scipy's.
     crossover : {"bin", "exp"}
         Binomial or exponential crossover.
     F : float in (0, 2], default 0.5
