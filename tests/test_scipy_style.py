@@ -238,3 +238,13 @@ def test_every_scipy_strategy_name_runs_and_solves_the_sphere(strategy):
                            method="de", strategy=strategy, seed=0, polish=False, budget=6000)
     assert res.fun < 1e-6, strategy
 
+
+def test_builtin_map_as_workers_is_scipys_serial_map():
+    from scipy.optimize import rosen
+
+    kw = dict(method="de", seed=1, polish=False, budget=2000)
+    mapped = metaopt.minimize(rosen, [(0, 2)] * 2, workers=map, **kw)
+    serial = metaopt.minimize(rosen, [(0, 2)] * 2, **kw)
+    np.testing.assert_array_equal(mapped.x, serial.x)
+    assert mapped.nfev == serial.nfev == 2000
+

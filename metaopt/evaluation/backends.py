@@ -186,9 +186,10 @@ class Dask(_ExecutorBackend):
 
 
 def is_map_like(workers):
-    """Whether ``workers`` is a user's pool: an Executor or a map-like callable."""
-    return isinstance(workers, cf.Executor) or (callable(workers) and not isinstance(workers,
-                                                                                    type))
+    """Whether ``workers`` is a user's pool: an Executor or a map-like callable (builtin
+    ``map`` included, as scipy's ``workers=map``; other classes are not pools)."""
+    return isinstance(workers, cf.Executor) or workers is map or (
+        callable(workers) and not isinstance(workers, type))
 
 
 def _call_catching(task):
