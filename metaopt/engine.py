@@ -296,7 +296,9 @@ def run_with(optimizer, fun, options):
     """:func:`run` with its options as one :class:`~metaopt.run_options.RunOptions`."""
     o = options
     evaluator = make_objective(fun, optimizer.space, o.vectorized, optimizer.n_objectives)
-    constraints = as_constraints(o.constraints, optimizer.dim, o.vectorized, o.equality_tol)
+    # constraints of a scipy-layout objective are called per point (they take x of shape (dim,))
+    constraints = as_constraints(o.constraints, optimizer.dim, o.vectorized is True,
+                                 o.equality_tol)
     budget = _run_budget(optimizer, o.budget)
     termination = Termination(budget, **o.termination_rules())
     _check_flags(o.callback, o.asynchronous, o.progress,

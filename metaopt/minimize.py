@@ -26,7 +26,7 @@ RngLike = Union[None, int, np.random.Generator]
 
 
 def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
-             budget: int | None = None, rng: RngLike = None, vectorized: bool = False,
+             budget: int | None = None, rng: RngLike = None, vectorized: bool | str = False,
              callback: Callable[..., Any] | None = None, init: Any = None, *,
              args: tuple = (), x0: Any = None, maximize: bool = False,
              max_trials: int | None = None, objectives: int = 1,
@@ -57,7 +57,10 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         Default ``10000 * dim``.
     rng : None, int or numpy.random.Generator
         The same seed gives the same x, fun and nfev, whatever ``workers`` and ``backend``.
-    vectorized : bool, default False
+    vectorized : bool or "scipy", default False
+        True: ``fun(X)`` takes the batch as (n, dim), one row per point, and returns (n,).
+        "scipy": scipy's layout, ``fun(x)`` with x of shape (dim, n), one column per point
+        (``differential_evolution(vectorized=True)``'s); never guessed from the shapes.
     callback : callable, optional
         Called after each generation; return True (or raise StopIteration) to stop. Its style
         is decided as scipy decides it, by the parameter's name: ``callback(

@@ -140,6 +140,15 @@ class VectorizedObjective(Objective):
         return evaluate_batch(self, X, seed, isolate)
 
 
+class ScipyLayoutObjective(VectorizedObjective):
+    """``fun(X.T) -> (n,)``: a vectorized function in scipy's layout (``vectorized="scipy"``):
+    ``x`` of shape (dim, n), one column per point, as ``differential_evolution(vectorized=True)``
+    passes it."""
+
+    def call(self, arg, seed=0):
+        return super().call(np.ascontiguousarray(arg.T), seed)
+
+
 class JittedObjective(VectorizedObjective):
     """A Numba ``@njit`` scalar function, looped over the batch in compiled code."""
 
@@ -162,8 +171,10 @@ def make_objective(fun, space, vectorized=False, n_objectives=1):
     With ``n_objectives`` m > 1 it returns m values a point ((n, m) for a batch)."""
     if not callable(fun):
         raise TypeError(f"fun must be callable, got fun={fun!r}")
+    if isinstance(vectorized, str) and vectorized == "scipy":
+        return ScipyLayoutObjective(fun, space, n_objectives)
     if not isinstance(vectorized, bool):
-        raise TypeError(f"vectorized must be a bool, got vectorized={vectorized!r}")
+        raise TypeError(f"vectorized must be a bool or 'scipy', got vectorized={vectorized!r}")
     if vectorized:
         return VectorizedObjective(fun, space, n_objectives)
     if is_jitted(fun):

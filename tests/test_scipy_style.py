@@ -248,3 +248,18 @@ def test_builtin_map_as_workers_is_scipys_serial_map():
     np.testing.assert_array_equal(mapped.x, serial.x)
     assert mapped.nfev == serial.nfev == 2000
 
+
+def test_a_function_in_scipys_vectorized_layout_is_taken_by_option_never_guessed():
+    def scipy_layout(x):  # x of shape (dim, S), as differential_evolution passes it
+        assert x.shape[0] == 3
+        return np.sum((x - 0.5) ** 2, axis=0)
+
+    res = metaopt.minimize(scipy_layout, [(-2, 2)] * 3, method="de", vectorized="scipy",
+                           seed=0, polish=False, budget=3000)
+    rows = metaopt.minimize(lambda X: np.sum((X - 0.5) ** 2, axis=1), [(-2, 2)] * 3,
+                            method="de", vectorized=True, seed=0, polish=False, budget=3000)
+    np.testing.assert_array_equal(res.x, rows.x)
+    with pytest.raises(metaopt.EvaluationError, match="vectorized='scipy'"):
+        metaopt.minimize(lambda x: np.sum(x, axis=0), [(-2, 2)] * 3, method="de",
+                         vectorized=True, seed=0, budget=300)
+

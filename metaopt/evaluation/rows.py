@@ -147,8 +147,10 @@ def _batch_values(result, n, m=1):
         if arr.size == n and arr.ndim > 1:
             arr = arr.reshape(-1)
         else:
-            raise ObjectiveReturnError(f"the vectorized objective must return shape ({n},) for "
-                                       f"a batch of {n}, got shape {np.shape(result)}")
+            raise ObjectiveReturnError(
+                f"the vectorized objective must return shape ({n},) for a batch of {n} (it "
+                f"receives X of shape ({n}, dim)), got shape {np.shape(result)}; a function in "
+                f"scipy's layout, x of shape (dim, {n}), needs vectorized='scipy'")
     if arr.dtype.kind in "biuf":
         return arr.astype(float), []
     values = np.full(n, np.nan)
