@@ -18,4 +18,3 @@ autodoc_typehints = "none"
 autodoc_default_options = {"members": True, "show-inheritance": False}
 exclude_patterns = ["_build", "ARCHITECTURE.md"]
 html_theme = "alabaster"
-suppress_warnings = ["autodoc.import_object"]
