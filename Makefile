@@ -35,7 +35,8 @@ test-fast: $(ALL)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(ALL)
-	$(PY) -m ruff check metaopt problems tests benchmarks examples
+	$(PY) -m ruff check metaopt problems tests benchmarks examples tools
+	$(PY) tools/docstrings.py
 
 docs: $(ALL)
 	$(PY) -m sphinx -q -W --keep-going -b html docs docs/_build/html

@@ -91,6 +91,8 @@ class Checkpointer:
             handle.close()
 
     def due(self, nit):
+        """Whether a save is due after generation ``nit`` (the first, every ``every`` generations,
+        or ``interval`` seconds since the last)."""
         if self.last is None:
             return True
         if self.every is not None and nit % self.every == 0:
@@ -132,6 +134,7 @@ class RunState:
         self.settings = settings
 
     def state_dict(self):
+        """The engine's counters, failure count, objective seed and settings, as plain data."""
         keeper = stateful_objective(self.evaluations.evaluator)
         return {"termination": self.termination.snapshot(), "nfail": self.evaluations.nfail,
                 "objective_entropy": self.objective_entropy, "settings": self.settings,
@@ -149,6 +152,7 @@ class RunState:
         return counters
 
     def load_state_dict(self, state):
+        """Take back what :meth:`state_dict` returned (checked by the caller)."""
         self.termination.start(self.checked_counters(state["termination"]))
         self.evaluations.nfail = state["nfail"]
         self.objective_entropy = state["objective_entropy"]

@@ -126,6 +126,7 @@ class ScalarObjective(Objective):
         return [self.call(row, seed) for row in self.rows(X)]
 
     def evaluate(self, X, seed=0, isolate=True):
+        """The values of the rows of ``X``, one call per row (failures isolated)."""
         return evaluate_each_row(self, X, seed)
 
 
@@ -137,6 +138,8 @@ class VectorizedObjective(Objective):
         return self.call(self._integer_rows(X), seed)
 
     def evaluate(self, X, seed=0, isolate=True):
+        """The values of the batch ``X`` in one call (rows isolated on a failure with
+        ``isolate``)."""
         return evaluate_batch(self, X, seed, isolate)
 
 

@@ -21,6 +21,7 @@ class Progress:
         self.enabled = bool(enabled)
 
     def update(self, opt):
+        """Move the bar to the optimizer's evaluations and show its best value."""
         if not self.enabled:
             return
         if self.bar is None:
@@ -38,6 +39,7 @@ class Progress:
         self.bar.set_postfix({name: f"{value:.6g}"}, refresh=False)
 
     def close(self):
+        """Close the bar (when one is shown)."""
         if self.bar is not None:
             self.bar.close()
             self.bar = None

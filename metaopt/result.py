@@ -27,6 +27,7 @@ class History:
         self._data = [np.empty(16, dtype) for dtype in self._dtypes]
 
     def append(self, nit, nfev, best_fun, time):
+        """Record one generation: its index, evaluations so far, best value and seconds."""
         if self._n == self._data[0].shape[0]:
             self._data = [np.concatenate([a, np.empty_like(a)]) for a in self._data]
         for column, value in zip(self._data, (nit, nfev, best_fun, time)):
@@ -47,9 +48,11 @@ class History:
         raise AttributeError(name)
 
     def state_dict(self):
+        """The columns as plain lists, for checkpoints."""
         return {name: self[name] for name in self.columns}
 
     def load_state_dict(self, state):
+        """Take back what :meth:`state_dict` returned."""
         fields = {name: Array(dtype, "n", nan=dtype is np.float64)
                   for name, dtype in zip(self.columns, self._dtypes)}
         state = check_fields(self, fields, state, "history")

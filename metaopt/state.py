@@ -39,6 +39,8 @@ class Field:
     optional = False
 
     def check(self, value, where, ctx):
+        """``value`` checked against the declaration (StateError naming ``where`` otherwise),
+        normalised."""
         if value is None:
             if self.optional:
                 return None
@@ -46,6 +48,7 @@ class Field:
         return self._check(value, where, ctx)
 
     def describe(self):
+        """The field's declaration in words."""
         return type(self).__name__.lower()
 
     def _check(self, value, where, ctx):
@@ -126,6 +129,7 @@ class Array(Field):
         self.low, self.high, self.nan, self.points = low, high, nan, points
 
     def describe(self):
+        """The field's declaration in words (its dtype and shape)."""
         return f"{self.dtype} array of shape {self.shape}"
 
     def _check(self, value, where, ctx):
@@ -174,6 +178,7 @@ class RNG(Field):
     load (so samplers that share it follow)."""
 
     def check(self, value, where, ctx):
+        """A generator's state (numpy's bit generator dict) checked and rebuilt."""
         return generator_state(ctx.current(where), value, where)
 
 
@@ -193,6 +198,7 @@ class Nested(Field):
     optimizer as it was."""
 
     def check(self, value, where, ctx):
+        """A nested state (a dict) checked by its owner's own declaration."""
         if not isinstance(value, dict):
             raise StateError(f"{where}: a dict belongs here, got {type(value).__name__}")
         owner = ctx.owner

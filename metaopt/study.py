@@ -78,21 +78,27 @@ class Trial:
         return value
 
     def suggest_float(self, name, low, high, *, step=None, log=False):
+        """A float in ``[low, high]``, on a log scale with ``log``, on a grid with ``step``."""
         return float(self._suggest(name, Real(low, high, log=log, step=step)))
 
     def suggest_int(self, name, low, high, step=1, log=False):
+        """An int in ``[low, high]``, on a grid with ``step``, on a log scale with ``log``."""
         return int(self._suggest(name, Integer(low, high, log=log, step=step)))
 
     def suggest_categorical(self, name, choices):
+        """One of ``choices`` (Optuna's ``suggest_categorical``)."""
         return self._suggest(name, Choice(list(choices)))
 
     def suggest_uniform(self, name, low, high):
+        """A float in ``[low, high]`` (Optuna's older name)."""
         return self.suggest_float(name, low, high)
 
     def suggest_loguniform(self, name, low, high):
+        """A float in ``[low, high]`` on a log scale (Optuna's older name)."""
         return self.suggest_float(name, low, high, log=True)
 
     def suggest_discrete_uniform(self, name, low, high, q):
+        """A float of ``low + k q`` (Optuna's older name for ``suggest_float(step=q)``)."""
         return self.suggest_float(name, low, high, step=q)
 
     def report(self, value, step):
@@ -105,6 +111,7 @@ class Trial:
         return False
 
     def set_user_attr(self, key, value):
+        """Keep ``value`` under ``key`` with the trial (Optuna's ``set_user_attr``)."""
         self.user_attrs[key] = value
 
 

@@ -40,11 +40,13 @@ class Termination:
         self.state = {"elapsed": 0.0, "reference": np.inf, "stalled": 0}
 
     def start(self, state=None):
+        """Start the clock and the counters (from a checkpoint's ``counters`` when resuming)."""
         if state is not None:
             self.state = dict(state)
         self._t0 = time.perf_counter() - self.state["elapsed"]
 
     def elapsed(self):
+        """Seconds the run has lasted, resumed parts included."""
         return time.perf_counter() - self._t0
 
     def snapshot(self):

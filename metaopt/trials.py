@@ -188,10 +188,12 @@ class Trials:
         return self._x[: self._n], self._scalars[: self._n]
 
     def state_dict(self):
+        """The table's rows and counters, for checkpoints."""
         return {"x": self.x, "scalars": self._scalars[: self._n].copy(),
                 "dropped": self.dropped, "max_rows": self.max_rows}
 
     def load_state_dict(self, state):
+        """Take back what :meth:`state_dict` returned (checked)."""
         fields = {"x": Array(float, "n", self.space.dim, nan=True),
                   "scalars": Array(float, "n", self.width, nan=True), "dropped": Int(0),
                   "max_rows": Int(1)}

@@ -131,6 +131,7 @@ class Processes(_ExecutorBackend):
         return get_memmapping_executor(self.capacity)
 
     def restart(self):
+        """Replace the pool (after a worker died), keeping its size."""
         if self._executor is not None:
             self._executor.shutdown(wait=False, kill_workers=True)
         self._executor = None
@@ -177,9 +178,11 @@ class Dask(_ExecutorBackend):
         return self._joblib()(delayed(fn)(*args) for args in arg_lists)
 
     def submit(self, fn, *args):
+        """Refused: asynchronous mode runs on processes or threads, not dask."""
         raise ValueError("asynchronous mode runs on processes or threads, not dask")
 
     def close(self):
+        """Release the client if this backend made it."""
         if self._parallel is not None:
             self._parallel.__exit__(None, None, None)
         self._parallel = None
@@ -279,6 +282,7 @@ class UserMap:
         return cpu_count()
 
     def map(self, fn, arg_lists):
+        """Evaluate the tasks through the user's map, failures returned, not raised."""
         tasks = [(i, fn, tuple(args)) for i, args in enumerate(arg_lists)]
         n = len(tasks)
         pool = _multiprocessing_pool(self.map_like)
@@ -302,13 +306,16 @@ class UserMap:
         return outcomes
 
     def submit(self, fn, *args):
+        """A map has no futures: ``submit`` is refused (asynchronous runs need an Executor)."""
         raise ValueError("asynchronous mode needs workers= an int or an Executor, not a "
                          "map-like callable")
 
     def restart(self):
+        """Nothing to restart: the user's map manages its workers."""
         pass
 
     def close(self):
+        """Nothing to release: the user's map stays theirs."""
         pass
 
 
@@ -325,9 +332,11 @@ class UserExecutor(_ExecutorBackend):
         raise RuntimeError("the user's executor cannot be restarted after a worker died")
 
     def restart(self):
+        """Nothing to restart: the user's executor manages its workers."""
         pass
 
     def close(self):
+        """Nothing to release: the user's executor stays theirs."""
         pass
 
 

@@ -71,9 +71,11 @@ class RunningNormalizer:
         return np.clip(z, -self.clip, self.clip)
 
     def state_dict(self):
+        """The count, mean and sum of squared deviations, as lists."""
         return {"count": self.count, "mean": self.mean.tolist(), "m2": self.m2.tolist()}
 
     def load_state_dict(self, state):
+        """Take back what :meth:`state_dict` returned (checked)."""
         if not isinstance(state, dict) or set(state) != {"count", "mean", "m2"}:
             raise ValueError("observation statistics: a dict of count, mean and m2 belongs here")
         count = state["count"]
@@ -285,6 +287,7 @@ class GymFitness:
             self.normalizer.load_state_dict(saved)
 
     def close(self):
+        """Close the cached vector environments."""
         for env in self._envs.values():
             env.close()
         self._envs.clear()

@@ -60,6 +60,8 @@ class PopulationModule:
         self.buffers = dict(self.module.named_buffers())
 
     def forward(self, params, inputs, shared=True):
+        """The outputs (P, B, ...) of the P members ``params`` on ``inputs`` (shared (B, ...), or
+        per member (P, B, ...) when not ``shared``)."""
         if self.plan is not None:
             return self._bmm(params, inputs, shared)
         buffers = self.buffers
