@@ -470,6 +470,33 @@ def test_asynchronous_runs_survive_a_dying_worker():
     assert res.nfev == 60 and res.nfail > 0 and np.isfinite(res.fun)
 
 
+def test_a_pool_found_broken_at_submission_is_replaced():
+    # The race CI met: a worker dies, and the next submission finds the pool broken before
+    # the dead row's future was settled. The submission gets a fresh pool; the dead row,
+    # from the old pool, is run again alone and fails by itself; the innocent row succeeds.
+    from metaopt.evaluation.policy import BatchEvaluator
+    from metaopt.objective import make_objective
+    from metaopt.space import as_space
+
+    evaluations = BatchEvaluator(make_objective(_exits_rarely, as_space(BOUNDS)), workers=2,
+                                 on_error="inf")
+    try:
+        dead_x = np.array([[4.5, 0.0, 0.0]])
+        dead = evaluations.submit(dead_x)
+        evaluations.wait_first([dead])
+        fine_x = np.array([[0.5, 0.5, 0.5]])
+        fine = evaluations.submit(fine_x)  # raised TerminatedWorkerError before the fix
+        assert fine.epoch == dead.epoch + 1
+        assert evaluations.settle(dead, dead_x) is None  # resubmitted: its pool was replaced
+        again = evaluations.last_future
+        evaluations.wait_first([again])
+        assert evaluations.settle(again, dead_x) == np.inf and evaluations.nfail == 1
+        evaluations.wait_first([fine])
+        assert evaluations.settle(fine, fine_x) == 0.0
+    finally:
+        evaluations.close()
+
+
 def test_silent_slips_now_say_what_they_do():
     # CMA-ES with a step size below the resolution of doubles would restart on one point
     with pytest.raises(ValueError, match="sigma0=1e-30 .* no step would move the mean"):

@@ -98,6 +98,9 @@ class BatchEvaluator:
             _check_picklable(evaluator, workers, timeout)
         self.nfail = 0
         self.last_future = None
+        # How many times the pool was replaced: a future from an older pool that reports a
+        # crash may only have been the victim of another row's crash.
+        self.pool_epoch = 0
 
     def _blank(self, n):
         """NaN values for ``n`` rows: (n,), or (n, m) for m objectives."""
@@ -293,16 +296,20 @@ class BatchEvaluator:
                             "evaluating this batch; a broken Executor cannot be restarted, so "
                             "the run stops here: pass a new one and resume") for i in rows]
             raise EvaluationError(dead, X, values)
-        self.backend.restart()
+        self._restart()
         for i in rows:
             outcome = self.backend.map(evaluate_rows, [(self.evaluator, X[i:i + 1], seed)])[0]
             if isinstance(outcome, BaseException):
                 failures.append(Failure.from_exception(i, outcome))
-                self.backend.restart()
+                self._restart()
             else:
                 values[i] = outcome[0][0]
                 failures.extend(_offset(outcome[1], i))
         return failures
+
+    def _restart(self):
+        self.backend.restart()
+        self.pool_epoch += 1
 
     def _with_timeout(self, X, seed):
         """One row per task, at most ``capacity`` running. The worker's own timer interrupts a
@@ -343,7 +350,7 @@ class BatchEvaluator:
                 # A hung or dead worker takes its pool down: replace it, re-run what was cut.
                 queue = [i for i, _ in running.values()] + queue
                 running = {}
-                self.backend.restart()
+                self._restart()
                 self._warm()
         failures.sort(key=lambda f: f.row)
         return values, failures
@@ -355,28 +362,42 @@ class BatchEvaluator:
 
     # -- one evaluation at a time, for the asynchronous loop -----------------------------------
     def submit(self, x, seed=0):
-        """Start evaluating ``x`` (a 1-row batch); returns a future."""
-        self.last_future = self.backend.submit(evaluate_rows, self.evaluator, x, seed)
-        self.last_future.seed = seed
-        return self.last_future
+        """Start evaluating ``x`` (a 1-row batch); returns a future. A pool found broken here
+        (a worker died since the last call) is replaced first."""
+        try:
+            future = self.backend.submit(evaluate_rows, self.evaluator, x, seed)
+        except pool_crashes():
+            self._restart()
+            future = self.backend.submit(evaluate_rows, self.evaluator, x, seed)
+        future.seed = seed
+        future.epoch = self.pool_epoch
+        self.last_future = future
+        return future
 
     def settle(self, future, x):
         """The value of a finished asynchronous evaluation under the policy: a float, or None
-        when it was submitted again (retry; the new future is ``last_future``)."""
+        when it was submitted again (retry, or its pool died under another row; the new
+        future is ``last_future``)."""
+        seed = getattr(future, "seed", 0)
         try:
             (value,), failures = future.result()
         except Exception as exc:  # noqa: BLE001 - its worker died: run it again alone
             if not isinstance(exc, pool_crashes()):
                 raise
+            if getattr(future, "epoch", self.pool_epoch) < self.pool_epoch:
+                # The pool it ran on was already replaced: another row may have killed it.
+                resubmitted = self.submit(x, seed)
+                resubmitted.attempts = getattr(future, "attempts", 0)
+                return None
             value = np.full(1, np.nan)
-            failures = self._isolate_crashes(x, [0], value, getattr(future, "seed", 0))
+            failures = self._isolate_crashes(x, [0], value, seed)
             value = value[0]
         if not failures:
             return value
         if self.on_error == "retry":
             attempts = getattr(future, "attempts", 0)
             if attempts < self.retries:
-                self.submit(x, getattr(future, "seed", 0)).attempts = attempts + 1
+                self.submit(x, seed).attempts = attempts + 1
                 return None
         if self.on_error == "raise":
             raise EvaluationError(failures, x, np.full(1, np.nan))
