@@ -7,6 +7,7 @@ import sys
 from metaopt import Binary, Permutation
 
 from .binary import DeceptiveTrap, OneMax, make_knapsack
+from .cec2017 import CEC2017, CEC2017_DIMENSIONS
 from .flowshop import load_taillard, taillard_instances
 from .functions import FUNCTIONS, make_function
 from .multiobjective import MULTIOBJECTIVE
@@ -31,7 +32,8 @@ class Problem:
 
 
 def resolve(name, dim=10, rng=0):
-    """A workload by name: a test function, a TSPLIB instance, a Taillard
+    """A workload by name: a test function, a CEC 2017 function (cec2017-fN), a TSPLIB
+    instance, a Taillard
     flow shop, knapsack[-N], onemax[-N],
     trap[-N] or a neural task; KeyError for any other name."""
     if name in MULTIOBJECTIVE:
@@ -40,6 +42,15 @@ def resolve(name, dim=10, rng=0):
                        mo, mo.bounds, True, objectives=mo.n_objectives,
                        constraints=getattr(mo, "constraints", None),
                        front=mo.pareto_front(1000))
+    if name.startswith("cec2017-f") and name[9:].isdigit():
+        if dim not in CEC2017_DIMENSIONS:
+            raise SystemExit(f"{name} is defined at --dim {', '.join(map(str, CEC2017_DIMENSIONS))}"
+                             f", got --dim {dim}")
+        try:
+            f = CEC2017(int(name[9:]), dim)
+        except ValueError as exc:
+            raise SystemExit(f"{name}: {exc}") from None
+        return Problem(f"CEC 2017 F{f.function} (d={dim})", f, f.bounds, True, f.f_opt)
     if name in FUNCTIONS:
         f = make_function(name, dim, rng=rng, shift=True)
         return Problem(f"{name} (d={dim}, shifted)", f, f.bounds, True, f.f_opt)
@@ -125,6 +136,7 @@ def resolve_objective(name, dim=10, rng=0, bounds=None, vectorized=False):
 def listing():
     """The named workloads, as lines for ``metaopt list``."""
     return [f"functions  {', '.join(FUNCTIONS)}  (--dim D; shifted, seeded by --rng)",
+            "CEC 2017   cec2017-f1, cec2017-f3 ... cec2017-f30  (--dim 10, 30, 50 or 100)",
             f"TSPLIB     {', '.join(tsplib_instances())}",
             f"flow shop  {', '.join(taillard_instances())}",
             "binary     knapsack[-N], onemax[-N], trap[-N]",
