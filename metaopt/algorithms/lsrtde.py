@@ -170,30 +170,39 @@ class LSRTDE(Optimizer):
 
     def _trial(self):
         n, d, rng = self.gen_size, self.dim, self.rng
-        t = int(rng.integers(n))
-        slot = int(rng.integers(self.memory_size))
-        pbest = t
+        # One block of draws a trial (numpy's per-call cost dominates at this size); the
+        # rejection loops draw more only when a pick collides.
+        u = rng.random(d + 6)
+        normal = rng.standard_normal(2)
+        t = _pick(u[0], n)
+        slot = _pick(u[1], self.memory_size)
+        pbest = int(self.elite_order[_pick(u[2], self.pbest_size)])
         while pbest == t:
-            pbest = int(self.elite_order[rng.integers(self.pbest_size)])
-        r1 = pbest
+            pbest = int(self.elite_order[_pick(rng.random(), self.pbest_size)])
+        r1 = self._rank_pick(u[3])
         while r1 == pbest:
-            r1 = int(self.front_order[min(int(np.searchsorted(self._rank_cdf, rng.random(),
-                                                              "right")), n - 1)])
-        r2 = pbest
+            r1 = self._rank_pick(rng.random())
+        r2 = int(self.elite_order[_pick(u[4], n)])
         while r2 == pbest or r2 == r1:
-            r2 = int(self.elite_order[rng.integers(n)])
-        F = -1.0
+            r2 = int(self.elite_order[_pick(rng.random(), n)])
+        F = self.mean_F + 0.02 * normal[0]
         while not 0.0 <= F <= 1.0:
             F = self.mean_F + 0.02 * rng.standard_normal()
-        cr = min(max(self.memory_CR[slot] + 0.05 * rng.standard_normal(), 0.0), 1.0)
+        cr = min(max(self.memory_CR[slot] + 0.05 * normal[1], 0.0), 1.0)
         x = self.front[t]
-        crossed = rng.random(d) < cr
-        crossed[rng.integers(d)] = True
+        crossed = u[6:] < cr
+        crossed[_pick(u[5], d)] = True
         v = x + F * (self.elite[pbest] - x) + F * (self.front[r1] - self.elite[r2])
         outside = (v < 0.0) | (v > 1.0)
-        v[outside] = rng.random(int(outside.sum()))
-        self.target, self.trial_cr = t, float(crossed.mean())
+        if outside.any():
+            v[outside] = rng.random(int(outside.sum()))
+        self.target, self.trial_cr = t, float(np.count_nonzero(crossed)) / d
         return np.where(crossed, v, x)
+
+    def _rank_pick(self, u):
+        """A front member drawn with the rank weights exp(-3 rank / N)."""
+        rank = min(int(np.searchsorted(self._rank_cdf, u, "right")), self.gen_size - 1)
+        return int(self.front_order[rank])
 
     def _select(self, u, f):
         t = self.target
@@ -239,6 +248,11 @@ class LSRTDE(Optimizer):
         if self.front is None:
             return np.empty((0, self.dim)), np.empty(0)
         return self.front.copy(), self.front_fit.copy()
+
+
+def _pick(u, n):
+    """An index uniform over range(n) from the uniform draw ``u`` in [0, 1)."""
+    return min(int(u * n), n - 1)
 
 
 def _weighted_lehmer(values, weights):
