@@ -11,6 +11,7 @@ import copy
 import pathlib
 import sys
 import warnings
+import zlib
 
 import numpy as np
 
@@ -141,7 +142,9 @@ def _run(name, fun, bounds, kw, checkpoint, budget, resume=None):
                                 resume=resume, **kw)
 
 
-def main(folder):
+def main(folder, share=1):
+    """Every case, or with ``share`` k > 1 the cases whose name hashes to 0 modulo k (a fixed
+    sample, mixed across fields and mutations)."""
     folder = pathlib.Path(folder)
     total = 0
     for name, fun, bounds, kw in configs():
@@ -154,6 +157,8 @@ def main(folder):
                 continue
             for how, new in _mutations(value):
                 case = f"{name} {'/'.join(map(str, path))} {how}"
+                if zlib.crc32(case.encode()) % share:
+                    continue
                 mutated = copy.deepcopy(state)
                 try:
                     _set(mutated, path, new)
@@ -176,4 +181,4 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)

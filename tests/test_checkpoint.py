@@ -239,8 +239,9 @@ def _kill_when(proc, path, nfev_at_least, deadline=60.0):
 @pytest.mark.parametrize("method", sorted(metaopt.METHODS))
 def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_run(
         method, tmp_path):
-    """Killed twice mid-run at random points, then run to the end, then run once more after
-    its final save: identical x, fun, nfev and history to a run never interrupted."""
+    """Killed mid-run at a random point, then run to the end, then run once more after its
+    final save: identical x, fun, nfev and history to a run never interrupted. (One kill a
+    method keeps the suite's time; tests/test_reliability.py kills runs repeatedly.)"""
     import json
 
     from . import kill_job
@@ -248,16 +249,16 @@ def test_kill_9_at_random_moments_then_the_same_command_gives_the_uninterrupted_
     path, out = tmp_path / "job.ckpt", tmp_path / "out.json"
     command = [sys.executable, "-m", "tests.kill_job", method, str(path), str(out)]
     rng = np.random.default_rng(sorted(metaopt.METHODS).index(method))
-    kills = sorted(rng.uniform(0.1, 0.9, 2) * kill_job.BUDGET)
+    kills = [rng.uniform(0.2, 0.8) * kill_job.BUDGET]
     killed = 0
-    for at in [*kills, None, None]:  # two kills, a run to the end, a rerun after the end
+    for at in [*kills, None, None]:  # a kill, a run to the end, a rerun after the end
         proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         if at is None:
             assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
         else:
             killed += _kill_when(proc, path, at)
-    assert killed >= 1  # at least one kill landed mid-run
+    assert killed == 1  # the kill landed mid-run
     expected = kill_job.record(kill_job.solve(method, kill_job.objective(method)))
     assert json.loads(out.read_text()) == expected
 

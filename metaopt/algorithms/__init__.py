@@ -1,8 +1,10 @@
 """Every algorithm, and REGISTRY: the method names ``minimize`` accepts."""
 
 from .base import Optimizer, PopulationOptimizer
+from .basin_hopping import BasinHopping
 from .cmaes import CMAES
 from .de import DE
+from .dual_annealing import DualAnnealing
 from .es import SNES, OpenAIES
 from .ga import GA
 from .gde3 import GDE3
@@ -35,8 +37,10 @@ REGISTRY = {
     "jso": JSO,
     "lsrtde": LSRTDE,
     "ils": ILS,
+    "basinhopping": BasinHopping,
     "ga": GA,
     "sa": SA,
+    "dual_annealing": DualAnnealing,
     "tabu": Tabu,
     "openai_es": OpenAIES,
     "snes": SNES,
