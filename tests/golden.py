@@ -5,6 +5,7 @@ run shows up (``python -m tests.golden --check`` compares them all in one proces
 Changes made on purpose re-record it in their own commit, the reason in its message.
 """
 
+import inspect
 import json
 import pathlib
 import sys
@@ -13,6 +14,7 @@ import numpy as np
 
 import metaopt
 from metaopt import REGISTRY, Binary, Choice, Integer, Permutation, Real, Space
+from metaopt.space import as_space
 
 PATH = pathlib.Path(__file__).parent / "data" / "golden.json"
 SEEDS = (0, 1)
@@ -65,8 +67,9 @@ PROBLEMS = {
 
 def run(method, problem, seed):
     fun, bounds = PROBLEMS[problem]
+    takes_pop = "pop_size" in inspect.signature(REGISTRY[method]).parameters
     return metaopt.minimize(fun, bounds, method=method, budget=BUDGET, rng=seed,
-                            vectorized=True, pop_size=12)
+                            vectorized=True, **({"pop_size": 12} if takes_pop else {}))
 
 
 def record(method, problem, seed):
@@ -98,7 +101,8 @@ def key(method, problem, seed):
 
 def all_records():
     return {key(m, p, s): record(m, p, s)
-            for m in sorted(REGISTRY) for p in PROBLEMS for s in SEEDS}
+            for m in sorted(REGISTRY) for p in PROBLEMS for s in SEEDS
+            if set(as_space(PROBLEMS[p][1]).kinds) <= set(REGISTRY[m].supports)}
 
 
 def check_all():

@@ -16,6 +16,7 @@ from metaopt import REGISTRY, CheckpointError
 from metaopt.checkpoint import load_checkpoint
 
 from . import checkpoint_job as job
+from .options import population
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDS = [(-4.0, 4.0)] * 3
@@ -34,7 +35,7 @@ def same(a, b):
 
 @pytest.mark.parametrize("method", sorted(REGISTRY))
 def test_resumed_run_equals_uninterrupted_run(method, tmp_path):
-    kw = dict(method=method, budget=700, rng=4, vectorized=True, pop_size=12)
+    kw = dict(method=method, budget=700, rng=4, vectorized=True, **population(method, 12))
     full = metaopt.minimize(sphere, BOUNDS, **kw)
     path = tmp_path / "run.ckpt"
     part = metaopt.minimize(sphere, BOUNDS, maxiter=9, checkpoint=path, **kw)

@@ -6,6 +6,8 @@ import pytest
 import metaopt
 from metaopt import REGISTRY, Choice, Integer, Real, Space
 
+from .options import population
+
 METHODS = sorted(REGISTRY)
 BOUNDS = [(-3.0, 3.0)] * 4
 
@@ -17,7 +19,7 @@ def sphere(X):
 
 def run(method, **kw):
     kw.setdefault("budget", 1003)
-    kw.setdefault("pop_size", 12)
+    kw = {**population(method, 12), **kw}
     return metaopt.minimize(sphere, BOUNDS, method=method, vectorized=True, **kw)
 
 
@@ -55,7 +57,7 @@ def test_nan_and_inf_count_as_worst_and_never_become_best(method):
         return out
 
     res = metaopt.minimize(f, BOUNDS, method=method, budget=600, rng=1, vectorized=True,
-                           pop_size=12)
+                           **population(method, 12))
     assert np.isfinite(res.fun) and res.x[0] >= -1.0 and res.x[1] <= 2.5
     assert res.fun == pytest.approx(np.sum((res.x - 0.7) ** 2))
     assert not np.isnan(res.population_fun).any()
@@ -64,7 +66,7 @@ def test_nan_and_inf_count_as_worst_and_never_become_best(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_ask_tell_equals_minimize(method):
-    opt = REGISTRY[method](BOUNDS, pop_size=12, rng=5, budget=600)
+    opt = REGISTRY[method](BOUNDS, **population(method, 12), rng=5, budget=600)
     while opt.nfev < 600:
         X = opt.ask()
         X = X[: 600 - opt.nfev]
@@ -86,7 +88,8 @@ def test_mixed_space_values_are_always_valid(method):
         seen.append(p)
         return (p["a"] - 1) ** 2 + abs(p["b"] - 2) + (p["c"] != "z") + np.log10(p["d"]) ** 2
 
-    res = metaopt.minimize(f, space, method=method, budget=500, rng=0, pop_size=12)
+    res = metaopt.minimize(f, space, method=method, budget=500, rng=0,
+                           **population(method, 12))
     assert len(seen) == 500
     assert res.params["c"] in ("x", "y", "z") and isinstance(res.params["b"], int)
     assert res.fun == f(res.params)
@@ -110,7 +113,7 @@ def test_result_fields_and_history(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_tell_misuse_raises(method):
-    opt = REGISTRY[method](BOUNDS, pop_size=12, rng=0, budget=1000)
+    opt = REGISTRY[method](BOUNDS, **population(method, 12), rng=0, budget=1000)
     with pytest.raises(RuntimeError, match="without a pending ask"):
         opt.tell(np.zeros((12, 4)), np.zeros(12))
     X = opt.ask()
@@ -131,13 +134,19 @@ def test_workers_give_identical_results(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_every_method_searches_bits_and_permutations(method):
+    if "binary" not in REGISTRY[method].supports:  # basin hopping: continuous local searches
+        assert "permutation" not in REGISTRY[method].supports
+        for space in (metaopt.Binary(12), metaopt.Permutation(8)):
+            with pytest.raises(ValueError, match="supports variables of kind"):
+                REGISTRY[method](space, rng=0)
+        return
     target = np.array([3, 0, 6, 1, 7, 2, 5, 4])
 
     def displacement(p):
         assert p.dtype.kind == "i" and sorted(p) == list(range(8))
         return float(np.abs(p - target).sum())
 
-    kw = dict(method=method, budget=1500, rng=0, pop_size=12)
+    kw = dict(method=method, budget=1500, rng=0, **population(method, 12))
     a = metaopt.minimize(displacement, metaopt.Permutation(8), **kw)
     b = metaopt.minimize(displacement, metaopt.Permutation(8), **kw)
     assert a.nfev == 1500 and np.array_equal(a.x, b.x)

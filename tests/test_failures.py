@@ -8,6 +8,8 @@ import pytest
 import metaopt
 from metaopt import REGISTRY
 
+from .options import population
+
 BOUNDS = [(-5.0, 5.0)] * 3
 
 
@@ -32,8 +34,9 @@ BOX_OPTIONS = {"openai_es": {"sigma": 0.5, "lr": 0.2}}
 @pytest.mark.parametrize("method", sorted(REGISTRY))
 def test_inf_policy_finishes_and_counts_failures(method):
     fun = Counting()
-    res = metaopt.minimize(fun, BOUNDS, method=method, budget=300, rng=0, pop_size=12,
-                           on_error="inf", **BOX_OPTIONS.get(method, {}))
+    res = metaopt.minimize(fun, BOUNDS, method=method, budget=300, rng=0,
+                           **population(method, 12), on_error="inf",
+                           **BOX_OPTIONS.get(method, {}))
     assert res.nfev == 300 and fun.calls == 300
     assert 0 < res.nfail < 300 and abs(res.x[0]) >= 1 and np.isfinite(res.fun)
 

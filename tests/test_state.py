@@ -15,6 +15,8 @@ from metaopt.checkpoint import load_checkpoint, save_checkpoint
 from metaopt.state import Field, StateError, declared_state
 from problems.tsp import TSP
 
+from .options import searches
+
 METHODS = sorted(REGISTRY)
 GENERATIONS = 3
 
@@ -48,6 +50,8 @@ KINDS = {
 
 def build(method, kind, seed=3):
     fun, bounds = KINDS[kind]
+    if not searches(method, bounds):
+        pytest.skip(f"{method} does not search {kind} spaces")
     cls = REGISTRY[method]
     kw = {"rng": seed, "budget": 2000}
     if kind == "tour" and "distances" in inspect.signature(cls.__init__).parameters:

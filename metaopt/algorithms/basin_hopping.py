@@ -33,6 +33,9 @@ class BasinHopping(Optimizer):
     budget, the trials and the checkpoints (a resume replays it exactly). Displaced points are
     clipped into the box.
 
+    Its local searches need a landscape that is not flat almost everywhere: it searches
+    reals, integers and choices, not bits or permutations (DE, GA, SA or ILS do).
+
     Parameters
     ----------
     bounds : Space, variable, or (low, high) pairs
@@ -47,6 +50,8 @@ class BasinHopping(Optimizer):
         budget left.
     rng, budget : as for every algorithm
     """
+
+    supports = ("real", "integer", "choice")
 
     def __init__(self, bounds, *, T=1.0, stepsize=0.5, interval=50, target_accept_rate=0.5,
                  stepwise_factor=0.9, local="nelder-mead", local_maxfev=None, rng=None,
@@ -160,16 +165,18 @@ class BasinHopping(Optimizer):
         if self.xmin is None:
             self.xmin, self.energy, self.incumbent_success = x.copy(), f, success
             return
+        # scipy's Metropolis, NaN included: min(0, nan) is 0 there, so inf after inf is taken
+        beta = 1.0 / self.T if self.T != 0 else math.inf
         with np.errstate(invalid="ignore", over="ignore"):
-            prod = -(f - self.energy) / self.T if self.T > 0 else (
-                0.0 if f <= self.energy else -math.inf)
-        w = math.exp(min(0.0, prod)) if not math.isnan(prod) else 0.0
+            prod = float(np.float64(-(f - self.energy)) * beta)
+        w = math.exp(min(0, prod))
         accept = w >= self.rng.uniform() and (success or not self.incumbent_success)
         if accept:
             self.naccept += 1
             self.xmin, self.energy, self.incumbent_success = x.copy(), f, success
 
     def _population(self):
+        """The current local minimum and the best point found."""
         if self.xmin is None:
             return np.empty((0, self.dim)), np.empty(0)
-        return self.xmin[None, :].copy(), np.array([self.energy])
+        return np.vstack([self.xmin, self._best_u]), np.array([self.energy, self.best_fun])

@@ -306,6 +306,8 @@ class DualAnnealing(Optimizer):
             self._begin_chain()
 
     def _population(self):
+        """The chain's current point and the best point found."""
         if self.current is None:
             return np.empty((0, self.dim)), np.empty(0)
-        return self.current[None, :].copy(), np.array([self.current_f])
+        return np.vstack([self.current, self._best_u]), np.array([self.current_f,
+                                                                   self.best_fun])

@@ -6,6 +6,9 @@ the local phase goes through the engine (budget, failure policy, trials table, c
 The minimizer runs in a helper thread that is always waiting while the engine works: the two
 never run at once.
 
+A search whose first ``dim + 1`` values are all failures (NaN or infinite: a region where the
+objective fails) ends there, keeping its start, rather than spend its limit learning nothing.
+
 A checkpoint holds only the start point and the values told so far. The minimizers used here
 are deterministic, so a resumed run replays them: it starts the minimizer again from the same
 point and answers its first requests with the recorded values, without evaluating anything,
@@ -101,6 +104,8 @@ class LocalPhase:
 
     # -- inside the helper thread ------------------------------------------------------------
     def _objective(self, x):
+        if len(self.values) == self.x0.size + 1 and not np.isfinite(self.values).any():
+            raise _Stop  # dim + 1 failures from the start: no slope to follow from here
         if self._replay:
             f = self._replay.pop(0)
             self.values.append(f)
