@@ -17,7 +17,8 @@ from .checkpoint import load_checkpoint
 from .engine import run_with
 from .result import Result
 from .run_options import RUN_OPTIONS, RunOptions, with_run_options
-from .scipy_style import Negated, WithArgs, adapt_callback, flip_result, scipy_de_keywords
+from .scipy_style import (Negated, WithArgs, adapt_callback, flip_result, scipy_de_keywords,
+                          scipy_global_keywords)
 from .space import as_space, frame_space, needs_frame
 
 __all__ = ["minimize"]
@@ -172,6 +173,15 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
             options, space, rng, init)
         if asynchronous:
             run_options = dataclasses.replace(run_options, asynchronous=True)
+    for name in ("dual_annealing", "basinhopping"):  # and these two's
+        if cls is METHODS.get(name):
+            options, rng, maxfun, maxiter = scipy_global_keywords(
+                name, options, rng, run_options.budget, run_options.maxiter)
+            if maxfun is not None:
+                budget = maxfun
+                run_options = dataclasses.replace(run_options, budget=maxfun)
+            if maxiter is not None:  # the annealing's iterations, not the engine's
+                run_options = dataclasses.replace(run_options, maxiter=None)
     if objectives > 1:
         options["objectives"] = objectives
         if target is not None:

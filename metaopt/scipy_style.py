@@ -10,7 +10,7 @@ import numpy as np
 from .result import History
 
 __all__ = ["WithArgs", "Negated", "adapt_callback", "callback_style", "flip_result",
-           "convergence", "scipy_de_keywords"]
+           "convergence", "scipy_de_keywords", "scipy_global_keywords"]
 
 
 class WithArgs:
@@ -185,6 +185,71 @@ def scipy_de_keywords(options, space, rng, init):
             values = values[np.isfinite(values)]
             return values.size > 1 and np.std(values) <= atol + tol * abs(np.mean(values))
     return options, space, rng, init, asynchronous, converged
+
+
+#: dual_annealing's and basinhopping's keywords that have no counterpart here, and what to do.
+_REFUSED = {
+    "take_step": "a custom step is not supported; tune stepsize, interval, "
+                 "target_accept_rate and stepwise_factor",
+    "accept_test": "a custom acceptance test is not supported; tune T",
+}
+
+
+def scipy_global_keywords(method, options, rng, user_budget, user_maxiter):
+    """``dual_annealing``'s or ``basinhopping``'s keywords given to ``minimize(method=...)``,
+    in metaopt's terms: ``seed`` (``rng``), ``maxfun`` (the budget), ``maxiter`` (the
+    annealing's iterations, not the engine's), ``no_local_search``, ``minimizer_kwargs``
+    (``{"method": name}`` of a derivative-free method or L-BFGS-B), ``disp``; ``niter``,
+    ``niter_success`` and the step and acceptance keywords keep their names. Returns
+    ``(options, rng, budget, maxiter)`` (budget and maxiter None when unchanged); refuses
+    what has no meaning here, saying what to use."""
+    from .algorithms.local_phase import LOCAL_METHODS
+
+    options = dict(options)
+    if "seed" in options:
+        seed = options.pop("seed")
+        if rng is not None:
+            raise TypeError("give rng= (or scipy's seed=), not both")
+        rng = seed
+    options.pop("disp", None)
+    for name, advice in _REFUSED.items():
+        if options.pop(name, None) is not None:
+            raise ValueError(f"{name}= ({method}): {advice}")
+    budget = None
+    if "maxfun" in options:
+        maxfun = options.pop("maxfun")
+        if method != "dual_annealing":
+            raise TypeError(f"maxfun is dual_annealing's; give budget= to {method}")
+        if user_budget is not None and user_budget != maxfun:
+            raise ValueError(f"give budget= or scipy's maxfun=, not both (budget={user_budget}"
+                             f", maxfun={maxfun})")
+        budget = int(maxfun)
+    maxiter = None
+    if method == "dual_annealing" and user_maxiter is not None:
+        options["maxiter"], maxiter = user_maxiter, user_maxiter
+    if options.pop("no_local_search", False):
+        if method != "dual_annealing":
+            raise TypeError("no_local_search is dual_annealing's")
+        options["local"] = None
+    kwargs = options.pop("minimizer_kwargs", None)
+    if kwargs is not None:
+        kwargs = dict(kwargs)
+        name = kwargs.pop("method", None)
+        if name is not None:
+            local = name.lower() if isinstance(name, str) else name
+            local = "l-bfgs-b" if local == "bfgs" else local  # BFGS in a box is L-BFGS-B
+            if local not in LOCAL_METHODS:
+                raise ValueError(f"minimizer_kwargs: method must be one of {LOCAL_METHODS} "
+                                 f"or 'BFGS' (taken as L-BFGS-B: the search has a box), the "
+                                 f"local search running through the engine without a "
+                                 f"gradient from you; got method={name!r}")
+            options["local"] = local
+        if kwargs:
+            raise ValueError(f"minimizer_kwargs: {sorted(kwargs)} are not taken (the local "
+                             f"search runs on the unit cube, one evaluation at a time through "
+                             f"the engine); give method= only, and local_maxfev= for its "
+                             f"limit")
+    return options, rng, budget, maxiter
 
 
 def _with_integrality(space, integrality):

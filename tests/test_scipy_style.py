@@ -263,3 +263,54 @@ def test_a_function_in_scipys_vectorized_layout_is_taken_by_option_never_guessed
         metaopt.minimize(lambda x: np.sum(x, axis=0), [(-2, 2)] * 3, method="de",
                          vectorized=True, seed=0, budget=300)
 
+
+
+def test_scipy_dual_annealing_and_basinhopping_docstring_calls_reach_their_minima():
+    # dual_annealing's docstring: Rastrigin in 10 dimensions (maxfun below scipy's 1e7)
+    func = lambda x: np.sum(x * x - 10 * np.cos(2 * np.pi * x)) + 10 * np.size(x)  # noqa: E731
+    lw, up = [-5.12] * 10, [5.12] * 10
+    ret = metaopt.minimize(func, bounds=list(zip(lw, up)), method="dual_annealing", seed=1234,
+                           maxfun=20000)
+    assert ret.nfev == 20000 and ret.fun < 1e-8
+    # basinhopping's docstring (its bounds added: a box is needed here), global minima quoted
+    f1 = lambda x: np.cos(14.5 * x[0] - 0.3) + (x[0] + 0.2) * x[0]  # noqa: E731
+    ret = metaopt.minimize(f1, [(-2, 2)], method="basinhopping", x0=[1.0], niter=200, seed=0,
+                           minimizer_kwargs={"method": "BFGS"})
+    assert ret.x[0] == pytest.approx(-0.1951, abs=1e-4) and ret.fun == pytest.approx(-1.0009,
+                                                                                       abs=1e-4)
+    assert "basinhopping iterations completed" in ret.message
+
+    def func2d(x):
+        return np.cos(14.5 * x[0] - 0.3) + (x[1] + 0.2) * x[1] + (x[0] + 0.2) * x[0]
+
+    ret = metaopt.minimize(func2d, [(-2, 2)] * 2, method="basinhopping", x0=[1.0, 1.0],
+                           niter=200, seed=0, minimizer_kwargs={"method": "L-BFGS-B"})
+    np.testing.assert_allclose(ret.x, [-0.1951, -0.1000], atol=1e-4)
+    assert ret.fun == pytest.approx(-1.0109, abs=1e-4)
+
+
+def test_dual_annealing_and_basinhopping_keywords_keep_scipys_meaning_or_are_refused():
+    sphere = lambda x: float(np.sum((x - 0.3) ** 2))  # noqa: E731
+    box = [(-2, 2)] * 3
+    # maxiter counts annealing iterations (each 2 dim visits and a local search), not batches
+    few = metaopt.minimize(sphere, box, method="dual_annealing", maxiter=2, seed=0,
+                           budget=5000)
+    assert few.message == "Maximum number of iteration reached" and 12 < few.nfev < 5000
+    # no_local_search: visits only (2 dim a iteration)
+    bare = metaopt.minimize(sphere, box, method="dual_annealing", maxiter=5, seed=0,
+                            no_local_search=True, budget=5000)
+    assert bare.nfev == 1 + 5 * 6
+    # niter_success stops once the lowest minimum stops improving
+    stalled = metaopt.minimize(sphere, box, method="basinhopping", niter_success=3, seed=0,
+                               budget=20000)
+    assert stalled.message == "success condition satisfied" and stalled.nfev < 20000
+    with pytest.raises(ValueError, match="not both"):
+        metaopt.minimize(sphere, box, method="dual_annealing", maxfun=100, budget=200)
+    with pytest.raises(ValueError, match="take_step= .*stepsize"):
+        metaopt.minimize(sphere, box, method="basinhopping", take_step=lambda x: x)
+    with pytest.raises(ValueError, match=r"\['jac'\] are not taken"):
+        metaopt.minimize(sphere, box, method="basinhopping",
+                         minimizer_kwargs={"method": "L-BFGS-B", "jac": True})
+    with pytest.raises(ValueError, match="method must be one of"):
+        metaopt.minimize(sphere, box, method="dual_annealing",
+                         minimizer_kwargs={"method": "trust-constr"})

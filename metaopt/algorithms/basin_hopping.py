@@ -48,14 +48,19 @@ class BasinHopping(Optimizer):
     local_maxfev : int, optional
         Evaluations one local search may spend; default the method's own, never more than the
         budget left.
+    niter : int, optional
+        Stop after this many hops (scipy's ``niter``, 100 there); default: spend the budget.
+    niter_success : int, optional
+        Stop when the lowest minimum found has not improved for this many hops (scipy's
+        rule: a hop counts when it is accepted with a successful search and a lower value).
     rng, budget : as for every algorithm
     """
 
     supports = ("real", "integer", "choice")
 
     def __init__(self, bounds, *, T=1.0, stepsize=0.5, interval=50, target_accept_rate=0.5,
-                 stepwise_factor=0.9, local="nelder-mead", local_maxfev=None, rng=None,
-                 budget=None):
+                 stepwise_factor=0.9, local="nelder-mead", local_maxfev=None, niter=None,
+                 niter_success=None, rng=None, budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         self.T = check_real("T", T, 0.0)
         self.stepsize0 = check_real("stepsize", stepsize, 0.0, low_open=True)
@@ -68,6 +73,9 @@ class BasinHopping(Optimizer):
                                   LOCAL_METHODS)
         self.local_maxfev = check_int("local_maxfev", local_maxfev, minimum=1,
                                       allow_none=True)
+        self.niter = check_int("niter", niter, minimum=1, allow_none=True)
+        self.niter_success = check_int("niter_success", niter_success, minimum=1,
+                                       allow_none=True)
         self._width = self.space.width.copy()
         d = self.dim
         self.xmin = None  # the current local minimum (unit cube) and its value, energy
@@ -80,6 +88,8 @@ class BasinHopping(Optimizer):
         self.local_maxfev_now = 0
         self.local_values = np.empty(0)
         self.searching = False
+        self.lowest = math.inf  # scipy's Storage: the lowest accepted successful minimum
+        self.since_lowest = 0
         self._local = None
 
     STATE = {
@@ -92,6 +102,7 @@ class BasinHopping(Optimizer):
         "local_maxfev_now": Int(0),
         "local_values": Array(float, None),
         "searching": Bool(),
+        "lowest": Float(), "since_lowest": Int(0),
     }
     #: The minimizer's thread, rebuilt from the local phase's start and values on load.
     DERIVED = ("_local",)
@@ -164,6 +175,7 @@ class BasinHopping(Optimizer):
             return
         if self.xmin is None:
             self.xmin, self.energy, self.incumbent_success = x.copy(), f, success
+            self.lowest = f
             return
         # scipy's Metropolis, NaN included: min(0, nan) is 0 there, so inf after inf is taken
         beta = 1.0 / self.T if self.T != 0 else math.inf
@@ -171,9 +183,18 @@ class BasinHopping(Optimizer):
             prod = float(np.float64(-(f - self.energy)) * beta)
         w = math.exp(min(0, prod))
         accept = w >= self.rng.uniform() and (success or not self.incumbent_success)
+        new_lowest = False
         if accept:
             self.naccept += 1
             self.xmin, self.energy, self.incumbent_success = x.copy(), f, success
+            if success and f < self.lowest:
+                self.lowest, new_lowest = f, True
+        self.since_lowest = 0 if new_lowest else self.since_lowest + 1
+        if self.niter_success is not None and self.since_lowest > self.niter_success:
+            self.converged = "success condition satisfied"
+        elif self.niter is not None and self.nstep >= self.niter:
+            self.converged = "requested number of basinhopping iterations completed " \
+                             "successfully"
 
     def _population(self):
         """The current local minimum and the best point found."""

@@ -56,11 +56,15 @@ class DualAnnealing(Optimizer):
         Evaluations one local search may spend; default the method's own (scipy's), with
         L-BFGS-B at dual_annealing's ``maxiter = min(max(6 dim, 100), 1000)``; never more than
         the budget left.
+    maxiter : int, optional
+        Stop after this many iterations (scipy's ``maxiter``, 1000 there); default: spend the
+        budget. ``minimize(method="dual_annealing", maxiter=...)`` means this one.
     rng, budget : as for every algorithm
     """
 
     def __init__(self, bounds, *, initial_temp=5230.0, restart_temp_ratio=2e-5, visit=2.62,
-                 accept=-5.0, local="nelder-mead", local_maxfev=None, rng=None, budget=None):
+                 accept=-5.0, local="nelder-mead", local_maxfev=None, maxiter=None, rng=None,
+                 budget=None):
         super().__init__(bounds, rng=rng, budget=budget)
         self.initial_temp = check_real("initial_temp", initial_temp, 0.01, 5e4)
         self.restart_temp_ratio = check_real("restart_temp_ratio", restart_temp_ratio, 0.0,
@@ -71,6 +75,7 @@ class DualAnnealing(Optimizer):
             "local", local.lower() if isinstance(local, str) else local, LOCAL_METHODS)
         self.local_maxfev = check_int("local_maxfev", local_maxfev, minimum=1,
                                       allow_none=True)
+        self.maxiter = check_int("maxiter", maxiter, minimum=1, allow_none=True)
         self._range = self.space.width.copy()
         qv = self.visit
         self._factor2 = math.exp((4.0 - qv) * math.log(qv - 1.0))
@@ -300,6 +305,8 @@ class DualAnnealing(Optimizer):
     def _end_iteration(self):
         self.iteration += 1
         self.step += 1
+        if self.maxiter is not None and self.iteration >= self.maxiter:
+            self.converged = "Maximum number of iteration reached"
         if self.temperature() < self.initial_temp * self.restart_temp_ratio:
             self.phase = "init"  # re-annealing from a random point; the best is kept
         else:
