@@ -28,6 +28,8 @@ import pathlib
 
 import numpy as np
 
+from . import cec2017_kernels as K
+
 __all__ = ["CEC2017", "CEC2017_FUNCTIONS", "CEC2017_DIMENSIONS"]
 
 CEC2017_FUNCTIONS = (1,) + tuple(range(3, 31))
@@ -302,6 +304,38 @@ _SINGLE = {1: "bent_cigar", 3: "zakharov", 4: "rosenbrock", 5: "rastrigin", 6: "
            7: "bi_rastrigin", 8: "rastrigin", 9: "levy", 10: "schwefel"}
 
 
+_KINDS = {"bent_cigar": K.BENT, "discus": K.DISCUS, "ellips": K.ELLIPS, "zakharov": K.ZAKHAROV,
+          "rosenbrock": K.ROSEN, "rastrigin": K.RASTRIGIN, "schaffer_f7": K.SCHAFFER,
+          "levy": K.LEVY, "schwefel": K.SCHWEFEL, "ackley": K.ACKLEY,
+          "weierstrass": K.WEIER, "griewank": K.GRIEWANK, "katsuura": K.KATSUURA,
+          "grie_rosen": K.GRIEROSEN, "escaffer6": K.ESCAFFER, "happycat": K.HAPPYCAT,
+          "hgbat": K.HGBAT, "bi_rastrigin": K.BIRAS}
+
+
+def _kernel_tables(number, dim):
+    """What :func:`cec2017_kernels.evaluate` takes for function ``number`` at ``dim``."""
+    kinds = np.full((10, 6), -1, dtype=np.int64)
+    sizes = np.full((10, 6), -1, dtype=np.int64)
+    for h, (parts, shares) in _HYBRIDS.items():
+        kinds[h - 11, :len(parts)] = [_KINDS[p] for p in parts]
+        sizes[h - 11, :len(parts)] = _group_sizes(shares, dim)
+    single = _KINDS[_SINGLE[number]] if number in _SINGLE else -1
+    if number in _HYBRIDS:
+        parts = [100 + number - 11]
+        pairs = [None]
+    elif number in _COMPOSITIONS:
+        parts = [100 + p - 11 if isinstance(p, int) else _KINDS[p]
+                 for p, _ in _COMPOSITIONS[number]]
+        pairs = [pair for _, pair in _COMPOSITIONS[number]]
+    else:
+        parts, pairs = [0], [None]
+    numerators = np.array([1.0 if p is None else p[0] for p in pairs])
+    denominators = np.array([1.0 if p is None else p[1] for p in pairs])
+    deltas = np.asarray(_DELTAS.get(number, (1.0,)), dtype=float)
+    return (single, kinds, sizes, np.array(parts, dtype=np.int64), numerators, denominators,
+            deltas)
+
+
 def _load(dim):
     if dim not in _LOADED:
         with np.load(DATA / f"cec2017_D{dim}.npz") as data:
@@ -321,6 +355,10 @@ class CEC2017:
         The function's number in the competition's report (F2 is excluded, as there).
     dim : int
         One of the competition's dimensions with shipped data.
+    compiled : bool, default True
+        Evaluate with the Numba kernels of :mod:`problems.cec2017_kernels` (one point costs
+        microseconds); False: with the plain-numpy functions of this module (vectorized over
+        a population, the reference the kernels are tested against).
 
     Attributes
     ----------
@@ -340,7 +378,7 @@ class CEC2017:
     single objective real-parameter numerical optimization. Technical report, NTU Singapore.
     """
 
-    def __init__(self, function, dim):
+    def __init__(self, function, dim, compiled=True):
         if isinstance(function, bool) or not isinstance(function, (int, np.integer)) \
                 or int(function) not in CEC2017_FUNCTIONS:
             extra = " (F2 is excluded, as the competition excluded it)" if function == 2 else ""
@@ -363,6 +401,12 @@ class CEC2017:
         #: The optima of the components (compositions; one row otherwise).
         self.component_optima = self._shifts.copy()
         self.name = f"cec2017_f{self.function}"
+        if not isinstance(compiled, bool):
+            raise TypeError(f"compiled must be a bool, got compiled={compiled!r}")
+        self.compiled = compiled
+        self._tables = _kernel_tables(self.function, self.dim)
+        self._shuffles_int = (np.zeros((1, self.dim), dtype=np.int64) if self._shuffles is None
+                              else self._shuffles.astype(np.int64))
 
     def __call__(self, X):
         X = np.asarray(X, dtype=float)
@@ -372,7 +416,13 @@ class CEC2017:
             raise ValueError(f"X must have shape (n, {self.dim}) or ({self.dim},), got "
                              f"{np.shape(X)}")
         number = self.function
-        if number in _SINGLE:
+        if self.compiled:
+            kind, kinds, sizes, parts, numerators, denominators, deltas = self._tables
+            f = np.empty(X.shape[0])
+            K.evaluate(np.ascontiguousarray(X), kind, kinds, sizes, self._shifts,
+                       self._rotations, self._shuffles_int, parts, numerators, denominators,
+                       deltas, f)
+        elif number in _SINGLE:
             f = _shifted_rotated(_SINGLE[number], X, self._shifts[0], self._rotations[0])
         elif number in _HYBRIDS:
             f = _hybrid(number, X, self._shifts[0], self._rotations[0], self._shuffles[0])

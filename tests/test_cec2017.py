@@ -31,10 +31,11 @@ def test_every_function_and_dimension_has_recorded_values():
                                       for f in CEC2017_FUNCTIONS)
 
 
+@pytest.mark.parametrize("compiled", [True, False])
 @pytest.mark.parametrize("dim", CEC2017_DIMENSIONS)
 @pytest.mark.parametrize("number", CEC2017_FUNCTIONS)
-def test_values_equal_the_competition_code_at_random_points(number, dim):
-    problem = CEC2017(number, dim)
+def test_values_equal_the_competition_code_at_random_points(number, dim, compiled):
+    problem = CEC2017(number, dim, compiled=compiled)
     points = reference_points(problem)
     expected = RECORDED[(number, dim)]
     assert points.shape[0] == expected.size
@@ -62,3 +63,5 @@ def test_bad_arguments_are_refused_by_name():
         CEC2017(1, 20)
     with pytest.raises(ValueError, match=r"shape \(n, 10\)"):
         CEC2017(1, 10)(np.zeros((3, 9)))
+    with pytest.raises(TypeError, match="compiled="):
+        CEC2017(1, 10, compiled="yes")
