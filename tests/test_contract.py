@@ -37,7 +37,10 @@ def test_same_rng_same_result_and_different_rng_different(method):
     np.testing.assert_array_equal(a.x, b.x)
     assert a.fun == b.fun and a.nfev == b.nfev and a.nit == b.nit
     np.testing.assert_array_equal(a.history.best_fun, b.history.best_fun)
-    assert not np.array_equal(a.x, c.x)
+    # another rng, another run: its path differs (a local search may end both on the exact
+    # optimum, the nearest double to 0.7, as basin hopping's Powell does)
+    assert not np.array_equal(a.x, c.x) or not np.array_equal(a.history.best_fun,
+                                                              c.history.best_fun)
 
 
 @pytest.mark.parametrize("method", METHODS)
