@@ -80,7 +80,9 @@ def minimize(fun: Callable[..., Any], bounds: Any, method: str | type = "auto",
         A tqdm progress bar (best value, evaluations per second, ETA) on runs longer than a
         second; None: only when stderr is a terminal.
     maxiter, target, max_time, stagnation, stagnation_tol
-        Further stopping rules; see :class:`metaopt.termination.Termination`.
+        Further stopping rules; see :class:`metaopt.termination.Termination`. With
+        ``method="dual_annealing"``, ``maxiter`` has scipy's meaning: annealing iterations
+        (each ``2 dim`` visits and maybe a local search), not batches.
     args : tuple, optional
         Extra arguments: ``fun(x, *args)``, as scipy.
     x0 : array, optional

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 import metaopt
 from metaopt import REGISTRY, Choice, Integer, Real, Space
 
+from .options import population
+
 SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -57,7 +59,7 @@ bounds_strategy = st.one_of(
 @given(bounds=bounds_strategy, method=st.sampled_from(sorted(REGISTRY)))
 def test_malformed_bounds(bounds, method):
     res = attempt(lambda: metaopt.minimize(sphere, bounds, method=method, budget=40,
-                                           pop_size=8, vectorized=True, rng=0))
+                                           **population(method, 8), vectorized=True, rng=0))
     assert (res is not None) == valid_pairs(bounds)
     if res is not None:
         assert res.nfev == 40 and np.all(np.isfinite(res.x))
@@ -79,7 +81,7 @@ def test_malformed_spaces(variables, method):
     def build():
         space = Space({f"v{i}": cls(*args, **kw) for i, (cls, args, kw) in enumerate(variables)})
         return metaopt.minimize(lambda p: float(len(str(p))), space, method=method, budget=30,
-                                pop_size=6, rng=0)
+                                **population(method, 6), rng=0)
 
     res = attempt(build)
     if res is not None:
