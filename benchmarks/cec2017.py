@@ -20,12 +20,11 @@ what is there (``--table``).
 
 import argparse
 import csv
-import json
 import pathlib
 import time
 
 import numpy as np
-from joblib import Parallel, delayed
+from run_log import load_runs, run_missing
 
 import metaopt
 from problems import CEC2017, CEC2017_FUNCTIONS
@@ -34,6 +33,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 PUBLISHED = HERE / "data" / "lsrtde_cec2017_final_errors.csv"
 SOLVED = 1e-8
 METHODS = ("jso", "lsrtde", "lshade")
+FIELDS = ("method", "function", "dim", "seed")
 
 
 def one_run(method, number, dim, seed):
@@ -52,16 +52,6 @@ def published():
     """{(function, dim): published median} of L-SRTDE."""
     with open(PUBLISHED) as fh:
         return {(int(r["function"]), int(r["D"])): float(r["median"]) for r in csv.DictReader(fh)}
-
-
-def load_runs(path):
-    runs = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                runs[(r["method"], r["function"], r["dim"], r["seed"])] = r
-    return runs
 
 
 def no_worse(ours, theirs):
@@ -113,20 +103,13 @@ def main():
     parser.add_argument("--table", action="store_true", help="print the table of the runs "
                         "already recorded, run nothing")
     args = parser.parse_args()
-    runs = load_runs(args.runs)
+    runs = load_runs(args.runs, FIELDS)
     if not args.table:
-        todo = [(m, f, d, s) for d in args.dims for s in range(args.seeds)
-                for f in args.functions for m in args.methods if (m, f, d, s) not in runs]
+        jobs = [(m, f, d, s) for d in args.dims for s in range(args.seeds)
+                for f in args.functions for m in args.methods]
         # the slow ones (one trial at a time) first, so the pool ends evenly
-        todo.sort(key=lambda job: (job[0] != "lsrtde", -job[2]))
-        print(f"{len(todo)} runs to do ({len(runs)} recorded in {args.runs})", flush=True)
-        args.runs.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.runs, "a") as fh:
-            for r in Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-                    delayed(one_run)(*job) for job in todo):
-                fh.write(json.dumps(r) + "\n")
-                fh.flush()
-                runs[(r["method"], r["function"], r["dim"], r["seed"])] = r
+        jobs.sort(key=lambda job: (job[0] != "lsrtde", -job[2]))
+        run_missing(one_run, jobs, runs, args.runs, FIELDS, args.jobs)
     table(runs, args.dims, args.seeds, args.methods, args.functions)
 
 

@@ -20,13 +20,12 @@ not repeated (``--table`` prints what is there).
 """
 
 import argparse
-import json
 import pathlib
 import time
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from run_log import load_runs, run_missing
 
 import metaopt
 from problems import FUNCTIONS, make_function
@@ -35,6 +34,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 SOLVED = 1e-8
 OURS = ("dual_annealing", "basinhopping", "sa", "ils")
 THEIRS = ("scipy_dual_annealing", "scipy_basinhopping")
+FIELDS = ("method", "function", "dim", "factor", "seed")
 PAIRS = (("dual_annealing", "scipy_dual_annealing"), ("sa", "scipy_dual_annealing"),
          ("basinhopping", "scipy_basinhopping"), ("ils", "scipy_basinhopping"))
 
@@ -86,16 +86,6 @@ def one_run(method, name, dim, factor, seed):
             "seconds": round(time.perf_counter() - start, 2)}
 
 
-def load_runs(path):
-    runs = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                runs[(r["method"], r["function"], r["dim"], r["factor"], r["seed"])] = r
-    return runs
-
-
 def table(runs, dims, factors, seeds, methods):
     counts = {pair: [0, 0] for pair in PAIRS if set(pair) <= set(methods)}
     for dim in dims:
@@ -129,18 +119,11 @@ def main():
                         default=HERE / "results" / "scipy_global_runs.jsonl")
     parser.add_argument("--table", action="store_true")
     args = parser.parse_args()
-    runs = load_runs(args.runs)
+    runs = load_runs(args.runs, FIELDS)
     if not args.table:
-        todo = [(m, f, d, b, s) for d in args.dims for b in args.budgets for s in range(args.seeds)
-                for f in FUNCTIONS for m in args.methods if (m, f, d, b, s) not in runs]
-        print(f"{len(todo)} runs to do ({len(runs)} recorded in {args.runs})", flush=True)
-        args.runs.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.runs, "a") as fh:
-            for r in Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-                    delayed(one_run)(*job) for job in todo):
-                fh.write(json.dumps(r) + "\n")
-                fh.flush()
-                runs[(r["method"], r["function"], r["dim"], r["factor"], r["seed"])] = r
+        jobs = [(m, f, d, b, s) for d in args.dims for b in args.budgets for s in range(args.seeds)
+                for f in FUNCTIONS for m in args.methods]
+        run_missing(one_run, jobs, runs, args.runs, FIELDS, args.jobs)
     table(runs, args.dims, args.budgets, args.seeds, args.methods)
 
 

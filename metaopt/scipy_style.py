@@ -134,6 +134,16 @@ def flip_result(res, signs=None):
 SCIPY_INIT = {"latinhypercube": "lhs", "sobol": "sobol", "halton": "halton", "random": "random"}
 
 
+def _seed_as_rng(options, rng):
+    """scipy's ``seed=`` (popped from ``options``) as ``rng``; both given is an error."""
+    if "seed" not in options:
+        return rng
+    seed = options.pop("seed")
+    if rng is not None:
+        raise TypeError("give rng= (or scipy's seed=), not both")
+    return seed
+
+
 def scipy_de_keywords(options, space, rng, init):
     """``differential_evolution``'s keywords given to ``minimize(method="de")``, in metaopt's
     terms: ``popsize`` (a multiple of the dimension), ``seed`` (``rng``), ``init`` names,
@@ -142,11 +152,7 @@ def scipy_de_keywords(options, space, rng, init):
     Result). Returns ``(options, space, rng, init, asynchronous, converged)``; refuses what
     has no meaning here, saying what to use."""
     options = dict(options)
-    if "seed" in options:
-        seed = options.pop("seed")
-        if rng is not None:
-            raise TypeError("give rng= (or scipy's seed=), not both")
-        rng = seed
+    rng = _seed_as_rng(options, rng)
     if "popsize" in options:
         if "pop_size" in options:
             raise TypeError("give pop_size= (the population) or scipy's popsize= (a multiple "
@@ -206,11 +212,7 @@ def scipy_global_keywords(method, options, rng, user_budget, user_maxiter):
     from .algorithms.local_phase import LOCAL_METHODS
 
     options = dict(options)
-    if "seed" in options:
-        seed = options.pop("seed")
-        if rng is not None:
-            raise TypeError("give rng= (or scipy's seed=), not both")
-        rng = seed
+    rng = _seed_as_rng(options, rng)
     options.pop("disp", None)
     for name, advice in _REFUSED.items():
         if options.pop(name, None) is not None:
