@@ -114,7 +114,7 @@ class BasinHopping(Optimizer):
         self._local = None
         if self.searching:
             self._local = LocalPhase(self.local, self.local_x0, self.local_maxfev_now,
-                                     local_options(self.local, self.dim),
+                                     local_options(self.local, self.dim, self._width),
                                      replay=self.local_values)
 
     def _state_problem(self):
@@ -159,7 +159,7 @@ class BasinHopping(Optimizer):
         self.local_maxfev_now = int(min(self.local_maxfev or default, max(left, 1)))
         self.local_x0, self.local_values = u.copy(), np.empty(0)
         self._local = LocalPhase(self.local, u, self.local_maxfev_now,
-                                 local_options(self.local, self.dim))
+                                 local_options(self.local, self.dim, self._width))
         self.searching = True
         self._settle()
 

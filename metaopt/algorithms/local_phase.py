@@ -28,13 +28,17 @@ __all__ = ["LocalPhase", "LOCAL_METHODS", "local_options"]
 LOCAL_METHODS = ("powell", "nelder-mead", "cobyqa", "l-bfgs-b")
 
 
-def local_options(method, dim):
+def local_options(method, dim, width=None):
     """The minimizer's options over the unit cube. L-BFGS-B takes dual_annealing's iteration
-    limit ``min(max(6 dim, 100), 1000)``. The simplex and line-search methods' default
-    tolerances (1e-4) are relative to the unit cube here, so coarse; they are set to what
-    their ftol means at the precision of doubles."""
+    limit ``min(max(6 dim, 100), 1000)`` and finite-difference steps of 1e-8 in the variables'
+    units (``width``: the box's widths), as scipy's run in those units. The simplex and
+    line-search methods' default tolerances (1e-4) are relative to the unit cube here, so
+    coarse; they are set to what their ftol means at the precision of doubles."""
     if method == "l-bfgs-b":
-        return {"maxiter": min(max(6 * dim, 100), 1000)}
+        options = {"maxiter": min(max(6 * dim, 100), 1000)}
+        if width is not None:
+            options["eps"] = 1e-8 / np.asarray(width, dtype=float)
+        return options
     if method == "powell":
         return {"xtol": 1e-8, "ftol": 1e-12}
     if method == "nelder-mead":
@@ -133,8 +137,11 @@ class LocalPhase:
             return f if np.isfinite(f) else np.inf
 
         try:
-            res = minimize(objective, self.x0, method=self.method, bounds=bounds,
-                           options=options)
+            # inf - inf in finite differences over failed points: numpy's error state is the
+            # thread's own, so this quiets the minimizer only, not the user's objective
+            with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+                res = minimize(objective, self.x0, method=self.method, bounds=bounds,
+                               options=options)
             x = np.clip(np.asarray(res.x, dtype=float), 0.0, 1.0)
             f = float(res.fun)
             if best[0] is not None and not f <= best[1]:
