@@ -7,7 +7,7 @@ import numpy as np
 from .._checks import check_choice, check_int, check_real
 from ..state import Array, Bool, Float, Int
 from .base import Optimizer
-from .local_phase import LOCAL_METHODS, LocalPhase, local_options
+from .local_phase import LOCAL_METHODS, LocalPhase, local_limit, local_options
 
 __all__ = ["BasinHopping"]
 
@@ -154,9 +154,7 @@ class BasinHopping(Optimizer):
 
     def _start_local(self, u):
         left = math.inf if self.budget is None else self.budget - self.nfev
-        default = {"powell": 1000 * self.dim, "nelder-mead": 200 * self.dim,
-                   "cobyqa": 500 * self.dim, "l-bfgs-b": 15000}[self.local]
-        self.local_maxfev_now = int(min(self.local_maxfev or default, max(left, 1)))
+        self.local_maxfev_now = local_limit(self.local, self.dim, self.local_maxfev, left)
         self.local_x0, self.local_values = u.copy(), np.empty(0)
         self._local = LocalPhase(self.local, u, self.local_maxfev_now,
                                  local_options(self.local, self.dim, self._width))

@@ -8,7 +8,7 @@ from scipy.special import gammaln
 from .._checks import check_choice, check_int, check_real
 from ..state import Array, Bool, Float, Int, Str
 from .base import Optimizer
-from .local_phase import LOCAL_METHODS, LocalPhase, local_options
+from .local_phase import LOCAL_METHODS, LocalPhase, local_limit, local_options
 
 __all__ = ["DualAnnealing"]
 
@@ -266,9 +266,7 @@ class DualAnnealing(Optimizer):
 
     def _start_local(self, phase, u, e):
         left = math.inf if self.budget is None else self.budget - self.nfev
-        default = {"powell": 1000 * self.dim, "nelder-mead": 200 * self.dim,
-                   "cobyqa": 500 * self.dim, "l-bfgs-b": 15000}[self.local]
-        cap = int(min(self.local_maxfev or default, max(left, 1)))
+        cap = local_limit(self.local, self.dim, self.local_maxfev, left)
         self.phase = phase
         self.local_x0, self.local_e0 = u.copy(), e
         self.local_maxfev_now, self.local_values = cap, np.empty(0)

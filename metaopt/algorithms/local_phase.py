@@ -21,11 +21,20 @@ import weakref
 
 import numpy as np
 
-__all__ = ["LocalPhase", "LOCAL_METHODS", "local_options"]
+__all__ = ["LocalPhase", "LOCAL_METHODS", "local_options", "local_limit"]
 
 #: scipy.optimize.minimize methods that need no gradient from the user. L-BFGS-B estimates it
 #: by finite differences, whose evaluations count like the others (as dual_annealing's).
 LOCAL_METHODS = ("powell", "nelder-mead", "cobyqa", "l-bfgs-b")
+
+
+def local_limit(method, dim, requested, left):
+    """Evaluations one search may spend: ``requested`` or the method's own default in scipy
+    (Powell 1000 dim, Nelder-Mead 200 dim, COBYQA 500 dim, L-BFGS-B 15000), never more than
+    the ``left`` of the budget (at least 1)."""
+    default = {"powell": 1000 * dim, "nelder-mead": 200 * dim, "cobyqa": 500 * dim,
+               "l-bfgs-b": 15000}[method]
+    return int(min(requested or default, max(left, 1)))
 
 
 def local_options(method, dim, width=None):
